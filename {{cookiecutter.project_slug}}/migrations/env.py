@@ -1,0 +1,66 @@
+"""Alembic environment: async, batch mode, the app's own settings and engine options."""
+
+from __future__ import annotations
+
+import asyncio
+from logging.config import fileConfig
+from typing import Any
+
+from alembic import context
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from {{ cookiecutter.package_name }}.config import get_settings
+from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.models import Base
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = Base.metadata
+
+
+def _database_url() -> str:
+    url = config.attributes.get("database_url")
+    return str(url) if url else get_settings().database_url
+
+
+def _configure(**kwargs: Any) -> None:
+    # Batch mode lets ALTERs run on SQLite by rebuilding the table; on Postgres it is a no-op.
+    context.configure(
+        target_metadata=target_metadata, render_as_batch=True, compare_type=True, **kwargs
+    )
+
+
+def run_migrations_offline() -> None:
+    _configure(url=_database_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_sync(connection: Connection) -> None:
+    _configure(connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
+    if connection.dialect.name == "sqlite":
+        # Foreign keys are off while batch mode rebuilds tables (so no cascade can delete
+        # rows); refuse to finish if the rebuilt tables broke a reference.
+        broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+        if broken:
+            raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
+
+
+async def run_migrations_online() -> None:
+    engine = build_engine(get_settings(), url=_database_url(), pooled=False, foreign_keys=False)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run_sync)
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    asyncio.run(run_migrations_online())

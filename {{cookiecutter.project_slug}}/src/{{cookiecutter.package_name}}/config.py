@@ -1,0 +1,148 @@
+"""Every setting the service reads, from environment variables (and `.env` locally).
+
+`get_settings()` reads them once per process. A bad value raises `SettingsError` whose
+message is one line naming each offending variable.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any, Literal, cast, get_args
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+# Public on purpose: anyone can read it here, which is why prod refuses it.
+DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-prod"  # noqa: S105
+MIN_PROD_JWT_SECRET_BYTES = 32
+
+Environment = Literal["local", "test", "dev", "staging", "prod"]
+# libpq's sslmode names, which asyncpg also accepts for its `ssl` argument.
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class SettingsError(ValueError):
+    """The environment holds a setting the service cannot start with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = "local"
+
+    database_url: str = Field("sqlite+aiosqlite:///./app.db", repr=False)
+    db_pool_size: int = Field(5, ge=1, le=100)
+    db_max_overflow: int = Field(10, ge=0, le=100)
+    db_pool_recycle: int = Field(1800, ge=-1, description="seconds; -1 never recycles")
+    db_ssl: SslMode = "prefer"
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    access_token_expire_minutes: int = Field(60, ge=1, le=60 * 24 * 30)
+
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    log_level: LogLevel = "INFO"
+    log_json: bool = Field(default_factory=lambda data: data.get("environment") != "local")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        return normalise_database_url(value).render_as_string(hide_password=False)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin != "*" and not origin.startswith(("http://", "https://")):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
+        return origins
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _apply_url_sslmode(self) -> Settings:
+        # `?sslmode=` is libpq syntax that asyncpg rejects; honour it as DB_SSL instead.
+        url = make_url(self.database_url)
+        sslmode = url.query.get("sslmode")
+        if sslmode is not None:
+            if "db_ssl" not in self.model_fields_set:
+                self.db_ssl = self._valid_sslmode(sslmode)
+            self.database_url = url.difference_update_query(["sslmode"]).render_as_string(
+                hide_password=False
+            )
+        return self
+
+    @staticmethod
+    def _valid_sslmode(value: Any) -> SslMode:
+        modes: tuple[SslMode, ...] = get_args(SslMode)
+        if value not in modes:
+            raise ValueError(f"DATABASE_URL: sslmode must be one of {', '.join(modes)}")
+        return cast(SslMode, value)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_prod(self) -> Settings:
+        if self.environment == "prod":
+            secret = self.jwt_secret.get_secret_value()
+            if secret == DEV_JWT_SECRET:
+                raise ValueError(
+                    "JWT_SECRET: prod refuses the development default; set a random secret"
+                )
+            if len(secret.encode()) < MIN_PROD_JWT_SECRET_BYTES:
+                raise ValueError(
+                    f"JWT_SECRET: prod needs at least {MIN_PROD_JWT_SECRET_BYTES} bytes "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite_url(self.database_url)
+
+
+def normalise_database_url(value: str) -> URL:
+    """Map any SQLite or Postgres URL to its async driver (postgres:// -> postgresql+asyncpg://)."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError("not a database URL (e.g. postgresql://user:pass@host/db)") from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        return url.set(drivername="postgresql+asyncpg")
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def is_sqlite_url(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def describe(error: ValidationError) -> str:
+    """One line naming every bad variable and what is wrong with it (never its value)."""
+    parts = []
+    for item in error.errors():
+        variable = "_".join(str(part) for part in item["loc"]).upper()
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{variable}: {message}" if variable else message)
+    return "; ".join(parts)
+
+
+@functools.cache
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(describe(error)) from None

@@ -1,0 +1,57 @@
+"""Request dependencies as `Annotated` aliases, so route signatures stay short."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.db import Database
+from {{ cookiecutter.package_name }}.errors import UnauthorizedError
+from {{ cookiecutter.package_name }}.security import access_token_subject
+from {{ cookiecutter.package_name }}.users.models import User
+from {{ cookiecutter.package_name }}.users.service import user_for_token_subject
+
+# Relative, so Swagger's "Authorize" also works under an API Gateway stage prefix.
+_bearer = OAuth2PasswordBearer(tokenUrl="api/v1/auth/login", auto_error=False)
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def get_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
+    async with database.session() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def get_current_user(
+    token: Annotated[str | None, Depends(_bearer)], session: SessionDep, settings: SettingsDep
+) -> User:
+    if token is None:
+        raise UnauthorizedError("Not authenticated")
+    subject = access_token_subject(token, settings)
+    user = await user_for_token_subject(session, subject) if subject is not None else None
+    if user is None:
+        raise UnauthorizedError("Invalid or expired token")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -1,0 +1,124 @@
+"""One JSON shape for every error response, and the exceptions services raise.
+
+    {"error": {"code": "not_found", "message": "Item not found", "details": null},
+     "request_id": "..."}
+
+Validation errors (422) list each problem in `details` as {"field", "message", "type"}
+with the field's dotted path (e.g. "body.email"). Input values are never echoed back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = structlog.get_logger(__name__)
+
+
+class AppError(Exception):
+    """An expected failure with its HTTP status; services raise these, never HTTPException."""
+
+    status_code = HTTPStatus.BAD_REQUEST
+    code = "bad_request"
+
+    def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers
+
+
+class NotFoundError(AppError):
+    status_code = HTTPStatus.NOT_FOUND
+    code = "not_found"
+
+
+class ConflictError(AppError):
+    status_code = HTTPStatus.CONFLICT
+    code = "conflict"
+
+
+class UnauthorizedError(AppError):
+    status_code = HTTPStatus.UNAUTHORIZED
+    code = "unauthorized"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class ServiceUnavailableError(AppError):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "service_unavailable"
+
+
+def error_response(
+    request: Request,
+    status_code: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    body = {
+        "error": {"code": code, "message": message, "details": details},
+        "request_id": request_id,
+    }
+    return JSONResponse(body, status_code=int(status_code), headers=headers)
+
+
+def _code_for(status_code: int) -> str:
+    try:
+        return HTTPStatus(status_code).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "error"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> JSONResponse:
+        return error_response(request, exc.status_code, exc.code, exc.message, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        return error_response(
+            request, exc.status_code, _code_for(exc.status_code), message, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {
+                "field": ".".join(str(part) for part in error["loc"]),
+                "message": error["msg"],
+                "type": error["type"],
+            }
+            for error in exc.errors()
+        ]
+        return error_response(
+            request,
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "validation_error",
+            "Request is not valid",
+            details,
+        )
+
+    @app.exception_handler(Exception)
+    async def unhandled_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled_error", error_type=type(exc).__name__)
+        request_id = getattr(request.state, "request_id", None)
+        # This response bypasses the request middleware, so it sets the header itself.
+        return error_response(
+            request,
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Internal server error",
+            headers={"X-Request-ID": request_id} if request_id else None,
+        )

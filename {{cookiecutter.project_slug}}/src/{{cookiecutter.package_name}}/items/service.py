@@ -1,0 +1,47 @@
+"""Item logic, free of HTTP. Every query is scoped to its owner: another user's item is
+indistinguishable from a missing one."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from {{ cookiecutter.package_name }}.errors import NotFoundError
+from {{ cookiecutter.package_name }}.items.models import Item
+from {{ cookiecutter.package_name }}.items.schemas import ItemCreate, ItemUpdate
+from {{ cookiecutter.package_name }}.users.models import User
+
+
+async def create_item(session: AsyncSession, owner: User, data: ItemCreate) -> Item:
+    item = Item(owner_id=owner.id, **data.model_dump())
+    session.add(item)
+    await session.commit()
+    return item
+
+
+async def list_items(
+    session: AsyncSession, owner: User, *, limit: int, offset: int
+) -> tuple[list[Item], int]:
+    owned = select(Item).where(Item.owner_id == owner.id)
+    total = await session.scalar(select(func.count()).select_from(owned.subquery()))
+    rows = await session.scalars(owned.order_by(Item.id).limit(limit).offset(offset))
+    return list(rows), total or 0
+
+
+async def get_item(session: AsyncSession, owner: User, item_id: int) -> Item:
+    item = await session.scalar(select(Item).where(Item.id == item_id, Item.owner_id == owner.id))
+    if item is None:
+        raise NotFoundError("Item not found")
+    return item
+
+
+async def update_item(session: AsyncSession, item: Item, data: ItemUpdate) -> Item:
+    for field, value in data.model_dump(exclude_unset=True).items():
+        setattr(item, field, value)
+    await session.commit()
+    return item
+
+
+async def delete_item(session: AsyncSession, item: Item) -> None:
+    await session.delete(item)
+    await session.commit()

@@ -1,0 +1,73 @@
+"""The ASGI application: `{{ cookiecutter.package_name }}.main:app`, built by `create_app`.
+
+Building the app reads settings and configures logging; it opens no connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from {{ cookiecutter.package_name }} import health
+from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_settings
+from {{ cookiecutter.package_name }}.db import Database
+from {{ cookiecutter.package_name }}.errors import install_error_handlers
+from {{ cookiecutter.package_name }}.items.routes import router as items_router
+from {{ cookiecutter.package_name }}.logs import RequestContextMiddleware, configure_logging
+from {{ cookiecutter.package_name }}.users.routes import auth_router, users_router
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    database = Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await database.dispose()
+
+    app = FastAPI(
+        title="{{ cookiecutter.project_name }}",
+        description="{{ cookiecutter.description }}",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+
+    install_error_handlers(app)
+    if settings.cors_origins:
+        # Bearer tokens, not cookies: credentials stay off, so "*" is safe to allow.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(auth_router)
+    api.include_router(users_router)
+    api.include_router(items_router)
+    app.include_router(health.router)
+    app.include_router(api)
+    return app
+
+
+def _app_from_environment() -> FastAPI:
+    try:
+        return create_app()
+    except SettingsError as error:
+        # One line naming the variable, instead of a traceback through the server's import.
+        raise SystemExit(f"Invalid configuration: {error}") from None
+
+
+app = _app_from_environment()

@@ -1,0 +1,61 @@
+"""Bring the database schema to the latest migration: `python -m {{ cookiecutter.package_name }}.migrate`.
+
+What `make migrate`, an ECS one-off task and the migration Lambda run. Exits non-zero
+on failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import structlog
+from alembic import command
+from alembic.config import Config
+
+from {{ cookiecutter.package_name }}.config import SettingsError, get_settings
+from {{ cookiecutter.package_name }}.logs import configure_logging
+
+log = structlog.get_logger(__name__)
+
+
+def find_alembic_ini() -> Path:
+    """alembic.ini in the working directory (container, Lambda) or the source checkout."""
+    for directory in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        candidate = directory / "alembic.ini"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("alembic.ini not found in the working directory or the project root")
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    """Alembic's config; `database_url` overrides the one the settings give."""
+    config = Config(str(find_alembic_ini()))
+    # The app has configured logging already; alembic.ini's own would replace it.
+    config.attributes["configure_logger"] = False
+    if database_url is not None:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade(database_url: str | None = None, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def main() -> int:
+    try:
+        configure_logging(get_settings())
+    except SettingsError as error:
+        raise SystemExit(f"Invalid configuration: {error}") from None
+    log.info("migrations_started")
+    try:
+        upgrade()
+    except Exception:
+        log.exception("migrations_failed")
+        return 1
+    log.info("migrations_finished")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

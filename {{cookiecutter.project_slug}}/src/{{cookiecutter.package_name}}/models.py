@@ -1,0 +1,7 @@
+"""Every ORM model, imported in one place so `Base.metadata` is complete for Alembic."""
+
+from {{ cookiecutter.package_name }}.db import Base
+from {{ cookiecutter.package_name }}.items.models import Item
+from {{ cookiecutter.package_name }}.users.models import User
+
+__all__ = ["Base", "Item", "User"]

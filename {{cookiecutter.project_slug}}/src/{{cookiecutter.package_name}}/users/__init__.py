@@ -1,0 +1,1 @@
+"""Users: accounts, registration and login."""

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from {{ cookiecutter.package_name }}.deps import CurrentUser, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.security import create_access_token
+from {{ cookiecutter.package_name }}.users import service
+from {{ cookiecutter.package_name }}.users.models import User
+from {{ cookiecutter.package_name }}.users.schemas import Token, UserCreate, UserRead
+
+auth_router = APIRouter(prefix="/auth", tags=["auth"])
+users_router = APIRouter(prefix="/users", tags=["users"])
+
+
+@auth_router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
+async def register(data: UserCreate, session: SessionDep) -> User:
+    return await service.register_user(session, data)
+
+
+@auth_router.post("/login")
+async def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Token:
+    user = await service.authenticate(session, form.username, form.password)
+    return Token(access_token=create_access_token(str(user.id), settings))
+
+
+@users_router.get("/me", response_model=UserRead)
+async def me(user: CurrentUser) -> User:
+    return user

@@ -1,0 +1,56 @@
+"""Account logic, free of HTTP: the routes and the tests call these directly."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from {{ cookiecutter.package_name }}.errors import ConflictError, UnauthorizedError
+from {{ cookiecutter.package_name }}.schemas import MAX_ID
+from {{ cookiecutter.package_name }}.security import (
+    hash_password,
+    needs_rehash,
+    spend_verification_time,
+    verify_password,
+)
+from {{ cookiecutter.package_name }}.users.models import MAX_EMAIL_LENGTH, User
+from {{ cookiecutter.package_name }}.users.schemas import UserCreate
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def register_user(session: AsyncSession, data: UserCreate) -> User:
+    user = User(email=normalise_email(data.email), password_hash=hash_password(data.password))
+    session.add(user)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise ConflictError("An account with this e-mail already exists") from None
+    return user
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+    """The active user with these credentials; every failure looks and costs the same."""
+    email = normalise_email(email)
+    user = None
+    if len(email) <= MAX_EMAIL_LENGTH and "\x00" not in email:
+        user = await session.scalar(select(User).where(User.email == email))
+    if user is None:
+        spend_verification_time(password)
+    elif verify_password(user.password_hash, password) and user.is_active:
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+            await session.commit()
+        return user
+    raise UnauthorizedError("Incorrect e-mail or password")
+
+
+async def user_for_token_subject(session: AsyncSession, subject: str) -> User | None:
+    if not subject.isdigit() or not 1 <= int(subject) <= MAX_ID:
+        return None
+    user = await session.get(User, int(subject))
+    return user if user is not None and user.is_active else None

@@ -1,0 +1,72 @@
+"""Helpers the tests import: settings, throwaway databases and the error-shape check."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from sqlalchemy import text
+
+from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
+from {{ cookiecutter.package_name }}.db import build_engine
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-prod-checks"
+PASSWORD = "correct horse battery staple"
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for tests: explicit values, never a developer's .env file."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": database_url,
+        "jwt_secret": TEST_JWT_SECRET,
+        "db_ssl": "disable",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """An empty database of `backend`, removed afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / f'{uuid.uuid4().hex}.db'}"
+        return
+    admin_url = normalise_database_url(POSTGRES_URL)
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    admin = make_settings(admin_url.render_as_string(hide_password=False))
+
+    async def run(statement: str) -> None:
+        engine = build_engine(admin, pooled=False)
+        try:
+            async with engine.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def assert_error(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is an error in the app's one JSON shape; returns its `error` object."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "request_id"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str)
+    assert body["error"]["message"]
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    error: dict[str, Any] = body["error"]
+    return error

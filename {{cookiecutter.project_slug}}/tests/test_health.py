@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
+
+from {{ cookiecutter.package_name }}.main import create_app
+from tests.helpers import POSTGRES_URL, assert_error, make_settings
+
+
+def test_liveness_does_no_io() -> None:
+    # Nothing listens on port 1: liveness must not care.
+    settings = make_settings("postgresql://user:pw@127.0.0.1:1/none")
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readiness_reports_dialect(client: TestClient, database_url: str) -> None:
+    response = client.get("/health/db")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": make_url(database_url).get_dialect().name,
+    }
+
+
+def test_readiness_recovers_without_restart_sqlite(tmp_path: Path) -> None:
+    missing = tmp_path / "not-yet"
+    settings = make_settings(f"sqlite+aiosqlite:///{missing / 'app.db'}")
+    with TestClient(create_app(settings)) as client:
+        assert_error(client.get("/health/db"), 503, "service_unavailable")
+        missing.mkdir()
+        assert client.get("/health/db").status_code == 200
+
+
+@contextmanager
+def tcp_forwarder(listen_port: int, target: tuple[str, int]) -> Iterator[None]:
+    """Forward 127.0.0.1:listen_port to target; leaving the block cuts every connection."""
+    server = socket.create_server(("127.0.0.1", listen_port))
+    server.settimeout(0.2)
+    stop = threading.Event()
+    open_sockets: list[socket.socket] = []
+
+    def pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                client, _ = server.accept()
+            except TimeoutError:
+                continue
+            upstream = socket.create_connection(target)
+            open_sockets.extend((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+        for sock in open_sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+# Needs a network database to cut off; runs whenever TEST_DATABASE_URL is set.
+@pytest.mark.parametrize("database_url", ["postgresql"] if POSTGRES_URL else [], indirect=True)
+def test_readiness_recovers_without_restart_postgres(database_url: str) -> None:
+    url = make_url(database_url)
+    port = free_port()
+    via_forwarder = url.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
+    with TestClient(create_app(make_settings(via_forwarder))) as client:
+        assert_error(client.get("/health/db"), 503, "service_unavailable")
+        with tcp_forwarder(port, (url.host or "127.0.0.1", url.port or 5432)):
+            assert client.get("/health/db").status_code == 200
+        assert_error(client.get("/health/db"), 503, "service_unavailable")

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }}.config import DEV_JWT_SECRET, Settings, SettingsError, get_settings
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """A clean environment for get_settings(): no .env file, no inherited app variables."""
+    for name in list(os.environ):
+        if name in Settings.model_fields or name.lower() in Settings.model_fields:
+            monkeypatch.delenv(name)
+    monkeypatch.setitem(Settings.model_config, "env_file", None)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def test_defaults_are_local_sqlite(env: pytest.MonkeyPatch) -> None:
+    settings = get_settings()
+    assert settings.environment == "local"
+    assert settings.database_url == "sqlite+aiosqlite:///./app.db"
+    assert settings.is_sqlite
+    assert settings.log_json is False
+    assert settings.cors_origins == []
+
+
+def test_settings_are_read_once(env: pytest.MonkeyPatch) -> None:
+    assert get_settings() is get_settings()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@db:5432/app", "postgresql+asyncpg://u:p@db:5432/app"),
+        ("postgresql://u:p@db/app", "postgresql+asyncpg://u:p@db/app"),
+        ("postgresql+psycopg://u:p@db/app", "postgresql+asyncpg://u:p@db/app"),
+        ("postgresql+asyncpg://u:p@db/app", "postgresql+asyncpg://u:p@db/app"),
+        ("sqlite:///./local.db", "sqlite+aiosqlite:///./local.db"),
+    ],
+)
+def test_database_url_is_normalised(env: pytest.MonkeyPatch, given: str, expected: str) -> None:
+    env.setenv("DATABASE_URL", given)
+    assert get_settings().database_url == expected
+
+
+def test_sslmode_in_url_becomes_db_ssl(env: pytest.MonkeyPatch) -> None:
+    env.setenv("DATABASE_URL", "postgresql://u:p@db/app?sslmode=require&application_name=x")
+    settings = get_settings()
+    assert settings.db_ssl == "require"
+    assert settings.database_url == "postgresql+asyncpg://u:p@db/app?application_name=x"
+
+
+def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
+    env.setenv("DATABASE_URL", "postgresql://u:p@db/app?sslmode=disable")
+    env.setenv("DB_SSL", "verify-full")
+    assert get_settings().db_ssl == "verify-full"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "mysql://u:p@db/app"),
+        ("DATABASE_URL", "not a url"),
+        ("DATABASE_URL", "postgresql://u:p@db/app?sslmode=sometimes"),
+        ("DB_POOL_SIZE", "lots"),
+        ("DB_POOL_SIZE", "0"),
+        ("DB_MAX_OVERFLOW", "-1"),
+        ("DB_SSL", "maybe"),
+        ("ENVIRONMENT", "production"),
+        ("ACCESS_TOKEN_EXPIRE_MINUTES", "0"),
+        ("CORS_ORIGINS", "app.example.com"),
+        ("LOG_LEVEL", "LOUD"),
+        ("LOG_JSON", "sometimes"),
+    ],
+)
+def test_bad_value_names_the_variable(env: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    env.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        get_settings()
+    message = str(caught.value)
+    assert variable in message
+    assert "\n" not in message
+
+
+def test_password_in_bad_url_is_not_echoed(env: pytest.MonkeyPatch) -> None:
+    env.setenv("DATABASE_URL", "mysql://u:hunter2-secret@db/app")
+    with pytest.raises(SettingsError) as caught:
+        get_settings()
+    assert "hunter2" not in str(caught.value)
+    settings = Settings(_env_file=None, database_url="postgresql://u:hunter2@db/app")
+    assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.parametrize("secret", [None, DEV_JWT_SECRET, "too-short-for-prod"])
+def test_prod_refuses_unsafe_jwt_secret(env: pytest.MonkeyPatch, secret: str | None) -> None:
+    env.setenv("ENVIRONMENT", "prod")
+    if secret is not None:
+        env.setenv("JWT_SECRET", secret)
+    with pytest.raises(SettingsError, match="JWT_SECRET"):
+        get_settings()
+
+
+def test_prod_accepts_a_long_random_secret(env: pytest.MonkeyPatch) -> None:
+    env.setenv("ENVIRONMENT", "prod")
+    env.setenv("JWT_SECRET", "s" * 32)
+    settings = get_settings()
+    assert settings.log_json is True
+    assert "s" * 32 not in repr(settings)
+
+
+def test_cors_origins_are_comma_separated(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CORS_ORIGINS", "https://a.example.com, http://localhost:3000,")
+    assert get_settings().cors_origins == ["https://a.example.com", "http://localhost:3000"]
+
+
+def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    environment = {**os.environ, "DB_POOL_SIZE": "lots", "ENVIRONMENT": "local"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import {{ cookiecutter.package_name }}.main"],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Invalid configuration: DB_POOL_SIZE:")

@@ -7,44 +7,36 @@ directory, so nothing is left behind.
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 import sys
 
-ANSWERS = {
-    "project_name": {{ cookiecutter.project_name | tojson }},
-    "project_slug": {{ cookiecutter.project_slug | tojson }},
-    "package_name": {{ cookiecutter.package_name | tojson }},
-    "author_email": {{ cookiecutter.author_email | tojson }},
-    "python_version": {{ cookiecutter.python_version | tojson }},
-    "database": {{ cookiecutter.database | tojson }},
-    "compute": {{ cookiecutter.compute | tojson }},
-    "use_s3_uploads": {{ cookiecutter.use_s3_uploads | tojson }},
-    "use_background_jobs": {{ cookiecutter.use_background_jobs | tojson }},
-    "aws_region": {{ cookiecutter.aws_region | tojson }},
-    "domain_name": {{ cookiecutter.domain_name | tojson }},
-    "ci": {{ cookiecutter.ci | tojson }},
-    "open_source_license": {{ cookiecutter.open_source_license | tojson }},
-}
-
-CHOICES = {
-    "python_version": ("3.12", "3.13", "3.11"),
-    "database": ("postgres", "aurora-serverless", "sqlite"),
-    "compute": ("ecs", "lambda"),
-    "use_s3_uploads": ("y", "n"),
-    "use_background_jobs": ("y", "n"),
-    "ci": ("github", "none"),
-    "open_source_license": ("MIT", "Apache-2.0", "Proprietary"),
-}
+# Rendered by cookiecutter before the hook runs; tojson escapes quotes, so the raw string
+# always holds valid JSON.
+ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Partition-style names: us-east-1, eu-central-2, ap-southeast-4, us-gov-west-1, cn-north-1.
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-[1-9]$")
+REGION = re.compile(
+    r"^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-[1-9]$"
+)
 DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$")
 # Names that would shadow the standard library or the app's own dependencies on import.
-RESERVED_PACKAGES = {"test", "tests", "app", "src", "alembic", "fastapi", "sqlalchemy", "pydantic", "boto3", "site"}
+RESERVED_PACKAGES = {
+    "test",
+    "tests",
+    "app",
+    "src",
+    "alembic",
+    "fastapi",
+    "sqlalchemy",
+    "pydantic",
+    "boto3",
+    "site",
+}
 
 
 def is_domain(name: str) -> bool:
@@ -58,11 +50,8 @@ def is_domain(name: str) -> bool:
 
 
 def problems(answers: dict[str, str]) -> list[str]:
+    # Choice options (python_version, database, ...) are checked by cookiecutter itself.
     found: list[str] = []
-    for option, allowed in CHOICES.items():
-        if answers[option] not in allowed:
-            found.append(f"{option}={answers[option]!r} is not one of {', '.join(allowed)}.")
-
     if not answers["project_name"].strip():
         found.append("project_name is empty: give the service a name, e.g. 'Acme Orders API'.")
     slug = answers["project_slug"]
@@ -82,7 +71,8 @@ def problems(answers: dict[str, str]) -> list[str]:
         found.append(f"author_email={answers['author_email']!r} is not an e-mail address.")
     if not REGION.match(answers["aws_region"]):
         found.append(
-            f"aws_region={answers['aws_region']!r} is not an AWS region name (e.g. us-east-1, eu-west-2)."
+            f"aws_region={answers['aws_region']!r} is not an AWS region name "
+            "(e.g. us-east-1, eu-west-2)."
         )
     domain = answers["domain_name"]
     if domain and not is_domain(domain):
@@ -94,7 +84,8 @@ def problems(answers: dict[str, str]) -> list[str]:
         found.append(
             "database=sqlite with compute=lambda is not supported: SQLite lives on an EFS volume "
             "that only one writer may use, and Lambda runs many concurrent copies. "
-            "Choose compute=ecs to keep SQLite, or database=postgres / aurora-serverless for Lambda."
+            "Choose compute=ecs to keep SQLite, "
+            "or database=postgres / aurora-serverless for Lambda."
         )
     return found
 

@@ -33,8 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await database.dispose()
 
     app = FastAPI(
-        title="{{ cookiecutter.project_name }}",
-        description="{{ cookiecutter.description }}",
+        title={{ cookiecutter.project_name | tojson }},
+        description={{ cookiecutter.description | tojson }},
         version="0.1.0",
         lifespan=lifespan,
     )

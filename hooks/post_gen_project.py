@@ -1,0 +1,38 @@
+"""Remove what the chosen options do not use, so no generated file is dead weight.
+
+Each rule names the option value that leaves some paths unused. Nothing else happens
+here: no git init, no installs, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+# Rendered by cookiecutter before the hook runs; tojson escapes quotes, so the raw string
+# always holds valid JSON.
+ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+
+UNUSED = [
+    (ANSWERS["ci"] != "github", [".github"]),
+]
+
+
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def main() -> None:
+    project = Path.cwd()
+    for unused, paths in UNUSED:
+        if unused:
+            for relative in paths:
+                remove(project / relative)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The option tables the template tests run on.
+
+SUPPORTED is every combination cookiecutter.json allows minus the refused ones; every
+one of them is rendered and checked. REFUSED lists answers the pre-gen hook must
+reject, each with the words its message must contain. SLOW_SUBSET is the few
+combinations whose generated test suites run for real; together they use every value
+of every option at least once (a test checks that).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+CONTEXT = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+
+# Options whose values are lists in cookiecutter.json, plus the free-text option whose
+# emptiness changes what is generated.
+CHOICES: dict[str, list[str]] = {
+    key: value for key, value in CONTEXT.items() if isinstance(value, list)
+}
+CHOICES["domain_name"] = ["", "api.example.com"]
+
+Answers = dict[str, str]
+
+
+def is_supported(answers: Answers) -> bool:
+    return not (answers["database"] == "sqlite" and answers["compute"] == "lambda")
+
+
+def combination_id(answers: Answers) -> str:
+    return "-".join(f"{key}={answers[key] or 'none'}" for key in CHOICES)
+
+
+SUPPORTED: list[Answers] = [
+    answers
+    for values in itertools.product(*CHOICES.values())
+    if is_supported(answers := dict(zip(CHOICES, values, strict=True)))
+]
+
+# The options that change the Python code, its dependencies or its tool configuration.
+# Every combination sharing these values must render identical lint inputs (a test
+# checks it), so linting one representative per group lints every combination.
+LINT_KEYS = ("python_version", "use_s3_uploads", "use_background_jobs")
+
+
+def lint_group(answers: Answers) -> tuple[str, ...]:
+    return tuple(answers[key] for key in LINT_KEYS)
+
+
+LINT_GROUPS: dict[tuple[str, ...], Answers] = {}
+for _answers in SUPPORTED:
+    LINT_GROUPS.setdefault(lint_group(_answers), _answers)
+
+SLOW_SUBSET: list[Answers] = [
+    {
+        "python_version": "3.12",
+        "database": "postgres",
+        "compute": "ecs",
+        "use_s3_uploads": "y",
+        "use_background_jobs": "y",
+        "domain_name": "api.example.com",
+        "ci": "github",
+        "open_source_license": "MIT",
+    },
+    {
+        "python_version": "3.13",
+        "database": "aurora-serverless",
+        "compute": "lambda",
+        "use_s3_uploads": "n",
+        "use_background_jobs": "n",
+        "domain_name": "",
+        "ci": "none",
+        "open_source_license": "Apache-2.0",
+    },
+    {
+        "python_version": "3.11",
+        "database": "sqlite",
+        "compute": "ecs",
+        "use_s3_uploads": "y",
+        "use_background_jobs": "n",
+        "domain_name": "",
+        "ci": "github",
+        "open_source_license": "Proprietary",
+    },
+]
+
+SQLITE_LAMBDA = "database=sqlite with compute=lambda is not supported"
+
+# (answers that differ from the defaults, words the refusal on stderr must contain)
+REFUSED: list[tuple[Answers, str]] = [
+    ({"database": "sqlite", "compute": "lambda"}, SQLITE_LAMBDA),
+    ({"project_slug": "Acme Orders"}, "project_slug='Acme Orders' is not valid"),
+    ({"project_slug": "-acme"}, "project_slug='-acme' is not valid"),
+    ({"project_slug": "acme--orders"}, "project_slug='acme--orders' is not valid"),
+    ({"project_slug": "1acme"}, "project_slug='1acme' is not valid"),
+    ({"package_name": "acme-orders"}, "package_name='acme-orders' is not a usable Python package"),
+    ({"package_name": "class"}, "package_name='class' is not a usable Python package"),
+    ({"package_name": "fastapi"}, "package_name='fastapi' is not a usable Python package"),
+    ({"package_name": "9lives"}, "package_name='9lives' is not a usable Python package"),
+    ({"project_name": "   "}, "project_name is empty"),
+    ({"aws_region": "us-east"}, "aws_region='us-east' is not an AWS region name"),
+    ({"aws_region": "US-EAST-1"}, "aws_region='US-EAST-1' is not an AWS region name"),
+    ({"aws_region": "mars-north-1"}, "aws_region='mars-north-1' is not an AWS region name"),
+    ({"domain_name": "not a domain"}, "domain_name='not a domain' is not a DNS name"),
+    ({"domain_name": "localhost"}, "domain_name='localhost' is not a DNS name"),
+    ({"domain_name": "-bad.example.com"}, "domain_name='-bad.example.com' is not a DNS name"),
+    ({"domain_name": "https://api.example.com"}, "is not a DNS name"),
+    ({"author_email": "not-an-email"}, "author_email='not-an-email' is not an e-mail address"),
+    ({"author_email": "a@b"}, "author_email='a@b' is not an e-mail address"),
+    # Choice options are refused by cookiecutter itself, before anything is written.
+    ({"python_version": "3.10"}, "3.10 provided for choice variable python_version"),
+    ({"compute": "ec2"}, "ec2 provided for choice variable compute"),
+    ({"open_source_license": "GPL"}, "GPL provided for choice variable open_source_license"),
+]

@@ -1,0 +1,124 @@
+"""Rendering, interpreters and commands the template tests share."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+from tests.combinations import TEMPLATE, Answers
+
+
+def render(answers: Answers, output_dir: Path, config_file: Path) -> Path:
+    """Render the template with `answers` into output_dir; returns the project directory."""
+    project = cookiecutter(
+        str(TEMPLATE),
+        no_input=True,
+        extra_context=answers,
+        output_dir=str(output_dir),
+        config_file=str(config_file),
+    )
+    return Path(project)
+
+
+def lint_inputs_digest(project: Path) -> str:
+    """A digest of everything ruff and mypy read: the Python files, the tool settings
+    and the dependencies (so the same digest means the same lint result)."""
+    digest = hashlib.sha256()
+    for path in sorted(project.rglob("*.py")):
+        digest.update(str(path.relative_to(project)).encode())
+        digest.update(path.read_bytes())
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    relevant = {
+        "tool": pyproject.get("tool"),
+        "dependencies": pyproject["project"]["dependencies"],
+        "dependency-groups": pyproject.get("dependency-groups"),
+        "requires-python": pyproject["project"]["requires-python"],
+    }
+    digest.update(repr(relevant).encode())
+    return digest.hexdigest()
+
+
+def find_python(version: str) -> str:
+    """An interpreter for `version`: on PATH if it really runs, else under pyenv."""
+    candidates = [shutil.which(f"python{version}")]
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"))
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
+    raise RuntimeError(
+        f"no Python {version} interpreter found (PATH or pyenv); the template's tests "
+        "need 3.11, 3.12 and 3.13 to check every python_version option"
+    )
+
+
+def uv() -> str:
+    found = os.environ.get("UV") or shutil.which("uv")
+    if not found:
+        raise RuntimeError("uv not found: run the tests through `make test`, which installs it")
+    return found
+
+
+# Settings the generated app reads: a developer's shell must not leak them into the
+# rendered projects' own tests.
+APP_VARIABLES = (
+    "ENVIRONMENT",
+    "DATABASE_URL",
+    "DB_POOL_SIZE",
+    "DB_MAX_OVERFLOW",
+    "DB_POOL_RECYCLE",
+    "DB_SSL",
+    "JWT_SECRET",
+    "ACCESS_TOKEN_EXPIRE_MINUTES",
+    "CORS_ORIGINS",
+    "LOG_LEVEL",
+    "LOG_JSON",
+    "VIRTUAL_ENV",
+    "PYENV_VERSION",
+)
+
+
+def project_env(python_version: str) -> dict[str, str]:
+    """Environment for commands run in a rendered project: the right Python, uv on PATH."""
+    uv_path = uv()
+    env = {key: value for key, value in os.environ.items() if key not in APP_VARIABLES}
+    env.update(
+        UV=uv_path,
+        UV_PYTHON=find_python(python_version),
+        PATH=f"{Path(uv_path).parent}{os.pathsep}{os.environ['PATH']}",
+    )
+    return env
+
+
+def run(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 900
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure, fail with its whole output."""
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(
+            f"`{' '.join(command)}` failed in {cwd} (exit {result.returncode})\n"
+            f"--- stdout ---\n{result.stdout[-20000:]}\n--- stderr ---\n{result.stderr[-20000:]}"
+        )
+    return result

@@ -1,0 +1,125 @@
+"""Every supported combination renders completely and only with what its options use."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.combinations import (
+    CHOICES,
+    LINT_GROUPS,
+    SLOW_SUBSET,
+    SUPPORTED,
+    Answers,
+    combination_id,
+    lint_group,
+)
+from tests.support import lint_inputs_digest, render
+
+LEFTOVER = re.compile(r"cookiecutter\.|\{%|%\}|\{#|#\}|(?<!\$)\{\{")
+
+# Paths that exist exactly when an option has a value (checked both ways).
+PRESENT_ONLY_WHEN: list[tuple[str, str, str]] = [
+    ("ci", "github", ".github/workflows/ci.yml"),
+]
+
+
+@pytest.fixture(scope="module")
+def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("renders")
+
+
+@cache
+def _representative_digest(group: tuple[str, ...], root: Path, config: Path) -> str:
+    project = render(LINT_GROUPS[group], root / ("group-" + "-".join(group)), config)
+    return lint_inputs_digest(project)
+
+
+@pytest.mark.parametrize("answers", SUPPORTED, ids=combination_id)
+def test_combination_renders_clean(
+    answers: Answers, render_root: Path, cookiecutter_config: Path
+) -> None:
+    output = render_root / combination_id(answers)
+    project = render(answers, output, cookiecutter_config)
+    try:
+        leftovers = [
+            f"{path.relative_to(project)}: {match.group(0)!r}"
+            for path in project.rglob("*")
+            if path.is_file()
+            for match in [LEFTOVER.search(path.read_text())]
+            if match
+        ]
+        assert not leftovers, f"template syntax survived rendering: {leftovers}"
+
+        for option, value, relative in PRESENT_ONLY_WHEN:
+            exists = (project / relative).exists()
+            assert exists == (answers[option] == value), (
+                f"{relative} with {option}={answers[option]}"
+            )
+
+        assert (project / ".python-version").read_text().strip() == answers["python_version"]
+        assert (
+            f'requires-python = ">={answers["python_version"]}"'
+            in (project / "pyproject.toml").read_text()
+        )
+        assert not [p for p in project.rglob("*") if p.is_dir() and not any(p.iterdir())], (
+            "empty folders"
+        )
+
+        # Linting one representative per group covers this combination only if its lint
+        # inputs are identical to the representative's.
+        group = lint_group(answers)
+        representative = _representative_digest(group, render_root, cookiecutter_config)
+        assert lint_inputs_digest(project) == representative, (
+            f"lint inputs differ within group {group}: add the option that changes them "
+            "to LINT_KEYS in tests/combinations.py"
+        )
+    finally:
+        shutil.rmtree(output)
+
+
+@pytest.mark.parametrize(
+    ("license_name", "first_words"),
+    [("MIT", "MIT License"), ("Apache-2.0", "Apache License"), ("Proprietary", "Copyright (c)")],
+)
+def test_license_text(
+    license_name: str, first_words: str, tmp_path: Path, cookiecutter_config: Path
+) -> None:
+    project = render({"open_source_license": license_name}, tmp_path, cookiecutter_config)
+    text = (project / "LICENSE").read_text()
+    assert text.lstrip().startswith(first_words)
+    pyproject = (project / "pyproject.toml").read_text()
+    if license_name == "Proprietary":
+        assert "All rights reserved" in text
+        assert "license =" not in pyproject
+    else:
+        assert f'license = "{license_name}"' in pyproject
+
+
+def test_free_text_with_quotes_and_unicode_renders_valid_files(
+    tmp_path: Path, cookiecutter_config: Path
+) -> None:
+    answers = {
+        "project_name": 'Zoë\'s "Quoted" API',
+        "description": 'Says "hi" \\ and \'bye\' """',
+        "author_name": 'O\'Brien "Ops"',
+    }
+    project = render(answers, tmp_path, cookiecutter_config)
+    assert project.name == "zoe-s-quoted-api"
+    for path in project.rglob("*.py"):
+        compile(path.read_text(), str(path), "exec")
+    metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert metadata["description"] == answers["description"]
+    assert metadata["authors"][0]["name"] == answers["author_name"]
+
+
+def test_slow_subset_covers_every_option_value() -> None:
+    for option, values in CHOICES.items():
+        used = {answers[option] for answers in SLOW_SUBSET}
+        assert used == set(values), f"SLOW_SUBSET never uses {option}={set(values) - used}"
+    assert all(answers in SUPPORTED for answers in SLOW_SUBSET)

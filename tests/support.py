@@ -72,8 +72,8 @@ def uv() -> str:
     return found
 
 
-# Settings the generated app reads: a developer's shell must not leak them into the
-# rendered projects' own tests.
+# Variables a developer's shell or the outer make must not leak into the rendered
+# projects' commands: the generated app's settings, and tool state.
 APP_VARIABLES = (
     "ENVIRONMENT",
     "DATABASE_URL",
@@ -88,6 +88,10 @@ APP_VARIABLES = (
     "LOG_JSON",
     "VIRTUAL_ENV",
     "PYENV_VERSION",
+    # The outer `make test` must not turn the rendered project's make into a sub-make.
+    "MAKELEVEL",
+    "MAKEFLAGS",
+    "MFLAGS",
 )
 
 

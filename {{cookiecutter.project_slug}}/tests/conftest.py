@@ -15,16 +15,19 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from moto.server import ThreadedMotoServer
 
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import upgrade
-from {{ cookiecutter.package_name }}.models import Base
-from tests.helpers import PASSWORD, POSTGRES_URL, fresh_database, make_settings
+from tests.helpers import PASSWORD, POSTGRES_URL, empty_tables, fresh_database, make_settings
 
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+# Tests talk to a moto server on loopback, never to AWS: fake credentials, no profile.
+for _variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+    os.environ.pop(_variable, None)
+os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
 
 
 def pytest_report_header() -> str:
@@ -62,17 +65,23 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI, database_url: str) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
-    asyncio.run(_empty_tables(database_url))
+    asyncio.run(empty_tables(database_url))
 
 
-async def _empty_tables(database_url: str) -> None:
-    engine = build_engine(make_settings(database_url), pooled=False)
-    try:
-        async with engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                await conn.execute(delete(table))
-    finally:
-        await engine.dispose()
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """A moto server (S3, SQS, Secrets Manager, CloudWatch Logs, ...) on a loopback port."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_settings(database_url: str, moto_url: str) -> Settings:
+    """Settings for an app whose AWS clients all point at the moto server."""
+    return make_settings(database_url, aws_endpoint_url=moto_url, aws_region="us-east-1")
 
 
 AuthHeaders = Callable[[str], dict[str, str]]

@@ -11,26 +11,29 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
 from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
 from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.models import Base
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-prod-checks"
 PASSWORD = "correct horse battery staple"
 
 
-def make_settings(database_url: str, **overrides: Any) -> Settings:
-    """Settings for tests: explicit values, never a developer's .env file."""
-    values: dict[str, Any] = {
-        "environment": "test",
-        "database_url": database_url,
-        "jwt_secret": TEST_JWT_SECRET,
-        "db_ssl": "disable",
-        **overrides,
-    }
-    return Settings(_env_file=None, **values)
+def make_settings(database_url: str | None, **overrides: Any) -> Settings:
+    """Settings for tests: explicit values, never a developer's .env file.
+
+    `database_url=None` leaves DATABASE_URL unset (for DATABASE_SECRET_ARN); the test
+    JWT secret is used unless JWT_SECRET_ARN is given.
+    """
+    values: dict[str, Any] = {"environment": "test", "db_ssl": "disable"}
+    if database_url is not None:
+        values["database_url"] = database_url
+    if "jwt_secret_arn" not in overrides:
+        values["jwt_secret"] = TEST_JWT_SECRET
+    return Settings(_env_file=None, **{**values, **overrides})
 
 
 @contextmanager
@@ -57,6 +60,17 @@ def fresh_database(backend: str, directory: Path) -> Iterator[str]:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def empty_tables(database_url: str) -> None:
+    """Deletes every row, children first, so the next test starts from empty tables."""
+    engine = build_engine(make_settings(database_url), pooled=False)
+    try:
+        async with engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                await conn.execute(delete(table))
+    finally:
+        await engine.dispose()
 
 
 def assert_error(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:

@@ -34,18 +34,35 @@ class Settings(BaseSettings):
     environment: Environment = "local"
 
     database_url: str = Field("sqlite+aiosqlite:///./app.db", repr=False)
+    # An RDS-format secret (username, password, host, port, dbname) that builds the Postgres
+    # URL instead; DATABASE_HOST/PORT/NAME override what the secret holds (RDS-managed
+    # secrets hold only the username and password).
+    database_secret_arn: str = ""
+    database_host: str = ""
+    database_port: int | None = Field(None, ge=1, le=65535)
+    database_name: str = ""
     db_pool_size: int = Field(5, ge=1, le=100)
     db_max_overflow: int = Field(10, ge=0, le=100)
     db_pool_recycle: int = Field(1800, ge=-1, description="seconds; -1 never recycles")
     db_ssl: SslMode = "prefer"
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    # A Secrets Manager secret holding the signing key, read at first use instead.
+    jwt_secret_arn: str = ""
     access_token_expire_minutes: int = Field(60, ge=1, le=60 * 24 * 30)
 
     cors_origins: Annotated[list[str], NoDecode] = []
 
     log_level: LogLevel = "INFO"
     log_json: bool = Field(default_factory=lambda data: data.get("environment") != "local")
+    # When set, log lines also ship to this CloudWatch Logs group (never blocking a request).
+    cloudwatch_log_group: str = ""
+
+    aws_region: str = "{{ cookiecutter.aws_region }}"
+    # Points every AWS client at an emulator (moto) instead of AWS.
+    aws_endpoint_url: str = ""
+    # Set by the Lambda runtime; the app sizes its database pool for Lambda when present.
+    aws_lambda_function_name: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -93,8 +110,19 @@ class Settings(BaseSettings):
         return cast(SslMode, value)
 
     @model_validator(mode="after")
+    def _one_source_per_secret(self) -> Settings:
+        if self.jwt_secret_arn and "jwt_secret" in self.model_fields_set:
+            raise ValueError("JWT_SECRET_ARN: set either JWT_SECRET or JWT_SECRET_ARN, not both")
+        if self.database_secret_arn and "database_url" in self.model_fields_set:
+            raise ValueError(
+                "DATABASE_SECRET_ARN: set either DATABASE_URL or DATABASE_SECRET_ARN, not both"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_unsafe_prod(self) -> Settings:
-        if self.environment == "prod":
+        # A secret read from JWT_SECRET_ARN is checked when it is read (security.py).
+        if self.environment == "prod" and not self.jwt_secret_arn:
             secret = self.jwt_secret.get_secret_value()
             if secret == DEV_JWT_SECRET:
                 raise ValueError(
@@ -109,7 +137,11 @@ class Settings(BaseSettings):
 
     @property
     def is_sqlite(self) -> bool:
-        return is_sqlite_url(self.database_url)
+        return not self.database_secret_arn and is_sqlite_url(self.database_url)
+
+    @property
+    def on_lambda(self) -> bool:
+        return bool(self.aws_lambda_function_name)
 
 
 def normalise_database_url(value: str) -> URL:

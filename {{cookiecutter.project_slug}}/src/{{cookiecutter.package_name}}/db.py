@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,7 +22,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
-from {{ cookiecutter.package_name }}.config import Settings, is_sqlite_url
+from {{ cookiecutter.package_name }}.aws import read_json_secret
+from {{ cookiecutter.package_name }}.config import Settings, SettingsError, is_sqlite_url
 
 # Deterministic constraint names let Alembic's batch mode rebuild SQLite tables and
 # drop or alter constraints by name on Postgres.
@@ -67,6 +68,38 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 - SQLAlchemy reads it as is
 
 
+def database_url(settings: Settings) -> str:
+    """DATABASE_URL, or the Postgres URL built from DATABASE_SECRET_ARN (read once)."""
+    if not settings.database_secret_arn:
+        return settings.database_url
+    secret = read_json_secret(settings, settings.database_secret_arn, "DATABASE_SECRET_ARN")
+    parts = {
+        "username": secret.get("username"),
+        "password": secret.get("password"),
+        "host": settings.database_host or secret.get("host"),
+        "database": settings.database_name or secret.get("dbname"),
+    }
+    missing = sorted(key for key, value in parts.items() if not value)
+    if missing:
+        raise SettingsError(
+            f"DATABASE_SECRET_ARN: the secret lacks {', '.join(missing)} "
+            "(set DATABASE_HOST / DATABASE_NAME for what RDS does not store)"
+        )
+    try:
+        port = int(settings.database_port or secret.get("port") or 5432)
+    except (TypeError, ValueError):
+        raise SettingsError("DATABASE_SECRET_ARN: the secret's port is not a number") from None
+    url = URL.create(
+        "postgresql+asyncpg",
+        username=str(parts["username"]),
+        password=str(parts["password"]),
+        host=str(parts["host"]),
+        port=port,
+        database=str(parts["database"]),
+    )
+    return url.render_as_string(hide_password=False)
+
+
 def build_engine(
     settings: Settings, *, url: str | None = None, pooled: bool = True, foreign_keys: bool = True
 ) -> AsyncEngine:
@@ -75,7 +108,7 @@ def build_engine(
     `pooled=False` gives short-lived tools (migrations) a connection per use.
     `foreign_keys=False` lets Alembic rebuild SQLite tables without cascading deletes.
     """
-    url = url or settings.database_url
+    url = url or database_url(settings)
     pool: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if is_sqlite_url(url):
         engine = create_async_engine(
@@ -84,9 +117,11 @@ def build_engine(
         _install_sqlite_pragmas(engine, foreign_keys=foreign_keys)
         return engine
     if pooled:
+        # One Lambda container serves one request at a time: one connection is enough, and
+        # many containers times a larger pool would exhaust the database's connections.
         pool = {
-            "pool_size": settings.db_pool_size,
-            "max_overflow": settings.db_max_overflow,
+            "pool_size": 1 if settings.on_lambda else settings.db_pool_size,
+            "max_overflow": 0 if settings.on_lambda else settings.db_max_overflow,
             "pool_recycle": settings.db_pool_recycle,
             "pool_pre_ping": True,
         }

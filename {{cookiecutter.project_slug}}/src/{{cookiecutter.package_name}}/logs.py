@@ -1,8 +1,9 @@
 """Structured logging: structlog on top of the standard library's handlers.
 
-JSON lines outside local (LOG_JSON), a request id bound to every line of a request, and
-one access line per request. Handlers are attached in `log_handlers`, the single place a
-new destination (CloudWatch, a file) plugs in.
+JSON lines outside local (LOG_JSON), a request id bound to every line of a request, one
+access line per request, and every line passed through `redact` before any handler
+writes it. Destinations are built in `log_handlers`: stdout always, CloudWatch Logs when
+CLOUDWATCH_LOG_GROUP is set.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import sys
 import time
 import uuid
+from typing import Any
 
 import structlog
 from starlette.datastructures import Headers, MutableHeaders
@@ -22,6 +24,10 @@ from {{ cookiecutter.package_name }}.config import Settings
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's id only if it cannot forge log structure or bloat every line.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Batches to CloudWatch at most this often, and a flush waits at most this long, so an
+# unreachable CloudWatch never holds a request or an invocation for longer.
+CLOUDWATCH_SEND_INTERVAL_SECONDS = 5
+CLOUDWATCH_FLUSH_TIMEOUT_SECONDS = 3
 
 access_log = structlog.get_logger("{{ cookiecutter.package_name }}.access")
 
@@ -31,6 +37,69 @@ _SHARED_PROCESSORS: list[structlog.typing.Processor] = [
     structlog.stdlib.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
 ]
+
+REDACTED = "[REDACTED]"
+_SECRET_KEY = re.compile(
+    r"pass(word|wd)?|secret|token|authorization|cookie|api_?key|access_?key|signature|credential",
+    re.IGNORECASE,
+)
+_SECRET_TEXT = [
+    # Authorization: Bearer <token> / Basic <credentials>
+    (re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE), rf"\1 {REDACTED}"),
+    # A password inside a URL: scheme://user:password@host
+    (re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#\s@]*:)[^@/?#\s]+@"), rf"\1{REDACTED}@"),
+    # Presigned URL signatures and credentials (SigV4 and SigV2 query parameters)
+    (
+        re.compile(
+            r"((?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|AWSAccessKeyId)=)[^&\s\"']+",
+            re.IGNORECASE,
+        ),
+        rf"\1{REDACTED}",
+    ),
+    # A bare JWT
+    (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"), REDACTED),
+]
+
+
+def redact_text(text: str) -> str:
+    for pattern, replacement in _SECRET_TEXT:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    if _SECRET_KEY.search(key) and value not in (None, ""):
+        return REDACTED
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(key, v) for v in value]
+    return value
+
+
+def redact(
+    _logger: object, _name: str, event_dict: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    """The one place secrets are removed: by key name, and by shape inside any string."""
+    return {key: _redact_value(key, value) for key, value in event_dict.items()}
+
+
+def _formatter(*, json: bool) -> logging.Formatter:
+    renderer: structlog.typing.Processor = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_SHARED_PROCESSORS,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            # Tracebacks become a string field first, so `redact` sees them too.
+            structlog.processors.format_exc_info,
+            redact,
+            renderer,
+        ],
+    )
 
 
 class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -48,23 +117,36 @@ class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def log_handlers(settings: Settings, formatter: logging.Formatter) -> list[logging.Handler]:
+def _cloudwatch_handler(settings: Settings) -> logging.Handler:
+    # Imported here: watchtower loads boto3, which only CloudWatch users should pay for.
+    import watchtower
+
+    from {{ cookiecutter.package_name }}.aws import logs_client
+
+    handler = watchtower.CloudWatchLogHandler(
+        log_group_name=settings.cloudwatch_log_group,
+        log_stream_name="{machine_name}/{process_id}",
+        boto3_client=logs_client(settings),
+        # The group is infrastructure (Terraform); creating it here would call AWS while
+        # the app starts, and fail start-up whenever CloudWatch is unreachable.
+        create_log_group=False,
+        send_interval=CLOUDWATCH_SEND_INTERVAL_SECONDS,
+    )
+    handler.FLUSH_TIMEOUT = CLOUDWATCH_FLUSH_TIMEOUT_SECONDS
+    handler.setFormatter(_formatter(json=True))
+    return handler
+
+
+def log_handlers(settings: Settings) -> list[logging.Handler]:
     stdout = StdoutHandler()
-    stdout.setFormatter(formatter)
-    return [stdout]
+    stdout.setFormatter(_formatter(json=settings.log_json))
+    handlers: list[logging.Handler] = [stdout]
+    if settings.cloudwatch_log_group:
+        handlers.append(_cloudwatch_handler(settings))
+    return handlers
 
 
 def configure_logging(settings: Settings) -> None:
-    # JSON lines carry tracebacks as a string field; the console renderer prints them itself.
-    rendering: list[structlog.typing.Processor] = (
-        [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
-        if settings.log_json
-        else [structlog.dev.ConsoleRenderer(colors=False)]
-    )
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=_SHARED_PROCESSORS,
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *rendering],
-    )
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
@@ -76,13 +158,21 @@ def configure_logging(settings: Settings) -> None:
         cache_logger_on_first_use=False,
     )
     root = logging.getLogger()
-    root.handlers = log_handlers(settings, formatter)
+    for old in root.handlers:
+        old.close()
+    root.handlers = log_handlers(settings)
     root.setLevel(settings.log_level)
     # Uvicorn's own access lines would duplicate ours; its error lines go through root.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+
+
+def flush_logs() -> None:
+    """Send what the handlers buffer (CloudWatch batches) now, e.g. before Lambda freezes."""
+    for handler in logging.getLogger().handlers:
+        handler.flush()
 
 
 class RequestContextMiddleware:

@@ -8,18 +8,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from {{ cookiecutter.package_name }} import health
 from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_settings
-from {{ cookiecutter.package_name }}.db import Database
+from {{ cookiecutter.package_name }}.db import Database, database_url
 from {{ cookiecutter.package_name }}.errors import install_error_handlers
 from {{ cookiecutter.package_name }}.items.routes import router as items_router
 from {{ cookiecutter.package_name }}.logs import RequestContextMiddleware, configure_logging
+from {{ cookiecutter.package_name }}.security import signing_key
 from {{ cookiecutter.package_name }}.users.routes import auth_router, users_router
 
 API_PREFIX = "/api/v1"
+log = structlog.get_logger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -29,6 +32,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Secrets are read here, not at import: a missing or malformed one stops the
+        # server at start-up with a line naming its variable.
+        try:
+            signing_key(settings)
+            database_url(settings)
+        except SettingsError as error:
+            log.error("startup_failed", reason=str(error))
+            raise
         yield
         await database.dispose()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import structlog
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from {{ cookiecutter.package_name }}.config import SettingsError, get_settings
 from {{ cookiecutter.package_name }}.logs import configure_logging
@@ -38,8 +39,12 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
-def upgrade(database_url: str | None = None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(database_url: str | None = None) -> str:
+    """Applies every pending migration; returns the revision the database is now at."""
+    config = alembic_config(database_url)
+    command.upgrade(config, "head")
+    head = ScriptDirectory.from_config(config).get_current_head()
+    return head or "base"
 
 
 def main() -> int:
@@ -49,11 +54,11 @@ def main() -> int:
         raise SystemExit(f"Invalid configuration: {error}") from None
     log.info("migrations_started")
     try:
-        upgrade()
+        revision = upgrade()
     except Exception:
         log.exception("migrations_failed")
         return 1
-    log.info("migrations_finished")
+    log.info("migrations_finished", revision=revision)
     return 0
 
 

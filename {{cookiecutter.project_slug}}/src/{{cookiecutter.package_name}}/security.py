@@ -9,7 +9,8 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.aws import read_secret
+from {{ cookiecutter.package_name }}.config import MIN_PROD_JWT_SECRET_BYTES, Settings, SettingsError
 from {{ cookiecutter.package_name }}.db import utcnow
 
 # Pinned: a token must never choose its own algorithm (e.g. "none").
@@ -43,6 +44,18 @@ def spend_verification_time(password: str) -> None:
     verify_password(_unknown_user_hash(), password)
 
 
+def signing_key(settings: Settings) -> str:
+    """JWT_SECRET, or the value of JWT_SECRET_ARN (read once, held to prod's length rule)."""
+    if not settings.jwt_secret_arn:
+        return settings.jwt_secret.get_secret_value()
+    key = read_secret(settings, settings.jwt_secret_arn, "JWT_SECRET_ARN")
+    if len(key.encode()) < MIN_PROD_JWT_SECRET_BYTES:
+        raise SettingsError(
+            f"JWT_SECRET_ARN: the secret is shorter than {MIN_PROD_JWT_SECRET_BYTES} bytes"
+        )
+    return key
+
+
 def create_access_token(subject: str, settings: Settings) -> str:
     issued = utcnow()
     claims = {
@@ -50,7 +63,7 @@ def create_access_token(subject: str, settings: Settings) -> str:
         "iat": issued,
         "exp": issued + timedelta(minutes=settings.access_token_expire_minutes),
     }
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=JWT_ALGORITHM)
+    return jwt.encode(claims, signing_key(settings), algorithm=JWT_ALGORITHM)
 
 
 def access_token_subject(token: str, settings: Settings) -> str | None:
@@ -58,7 +71,7 @@ def access_token_subject(token: str, settings: Settings) -> str | None:
     try:
         claims = jwt.decode(
             token,
-            settings.jwt_secret.get_secret_value(),
+            signing_key(settings),
             algorithms=[JWT_ALGORITHM],
             options={"require": ["sub", "exp", "iat"]},
         )

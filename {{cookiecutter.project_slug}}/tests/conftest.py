@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -82,6 +83,15 @@ def moto_url() -> Iterator[str]:
 def aws_settings(database_url: str, moto_url: str) -> Settings:
     """Settings for an app whose AWS clients all point at the moto server."""
     return make_settings(database_url, aws_endpoint_url=moto_url, aws_region="us-east-1")
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on (connections are refused at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 AuthHeaders = Callable[[str], dict[str, str]]

@@ -80,18 +80,11 @@ def tcp_forwarder(listen_port: int, target: tuple[str, int]) -> Iterator[None]:
             sock.close()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 # Needs a network database to cut off; runs whenever TEST_DATABASE_URL is set.
 @pytest.mark.parametrize("database_url", ["postgresql"] if POSTGRES_URL else [], indirect=True)
-def test_readiness_recovers_without_restart_postgres(database_url: str) -> None:
+def test_readiness_recovers_without_restart_postgres(database_url: str, unused_port: int) -> None:
     url = make_url(database_url)
-    port = free_port()
+    port = unused_port
     via_forwarder = url.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
     with TestClient(create_app(make_settings(via_forwarder))) as client:
         assert_error(client.get("/health/db"), 503, "service_unavailable")

@@ -16,6 +16,14 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 UNUSED = [
     (ANSWERS["ci"] != "github", [".github"]),
+    (
+        ANSWERS["use_s3_uploads"] != "y",
+        [
+            f"src/{ANSWERS['package_name']}/uploads",
+            "migrations/versions/20260102_0002_uploads.py",
+            "tests/test_uploads.py",
+        ],
+    ),
 ]
 
 

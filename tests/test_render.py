@@ -26,6 +26,9 @@ LEFTOVER = re.compile(r"cookiecutter\.|\{%|%\}|\{#|#\}|(?<!\$)\{\{")
 # Paths that exist exactly when an option has a value (checked both ways).
 PRESENT_ONLY_WHEN: list[tuple[str, str, str]] = [
     ("ci", "github", ".github/workflows/ci.yml"),
+    ("use_s3_uploads", "y", "src/acme_orders_api/uploads/routes.py"),
+    ("use_s3_uploads", "y", "migrations/versions/20260102_0002_uploads.py"),
+    ("use_s3_uploads", "y", "tests/test_uploads.py"),
 ]
 
 

@@ -26,7 +26,7 @@ def sample(module: str, workdir: str) -> float:
     result = subprocess.run(
         [sys.executable, "-c", SNIPPET.format(module=module)],
         cwd=workdir,  # no .env or app.db of the checkout
-        env={**env, "ENVIRONMENT": "dev"},
+        env={**env, "ENVIRONMENT": "test"},
         capture_output=True,
         text=True,
         check=True,

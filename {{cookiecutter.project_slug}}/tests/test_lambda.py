@@ -167,7 +167,7 @@ def test_handler_import_loads_no_aws_sdk_and_no_driver(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=tmp_path,
-        env={**os.environ, "ENVIRONMENT": "dev", "JWT_SECRET_ARN": secret_arn},
+        env={**os.environ, "ENVIRONMENT": "test", "JWT_SECRET_ARN": secret_arn},
         capture_output=True,
         text=True,
         check=True,

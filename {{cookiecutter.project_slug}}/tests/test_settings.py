@@ -18,6 +18,8 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
         if name in Settings.model_fields or name.lower() in Settings.model_fields:
             monkeypatch.delenv(name)
     monkeypatch.setitem(Settings.model_config, "env_file", None)
+    # Deployed environments require the AWS resources the options use; give them one each.
+    monkeypatch.setenv("UPLOADS_BUCKET", "test-uploads")
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()

@@ -30,6 +30,8 @@ def _client(service: str, region: str, endpoint_url: str) -> Any:
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "max_attempts": 3},
+        # Emulators serve buckets by path; AWS picks virtual-hosted style itself.
+        s3={"addressing_style": "path"} if endpoint_url else None,
     )
     return boto3.session.Session().client(
         service,  # type: ignore[call-overload]

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     aws_endpoint_url: str = ""
     # Set by the Lambda runtime; the app sizes its database pool for Lambda when present.
     aws_lambda_function_name: str = ""
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+    # Presigned uploads go straight from the client to this bucket.
+    uploads_bucket: str = ""
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1, le=5 * 1024**3)
+    upload_allowed_types: Annotated[list[str], NoDecode] = [
+        "image/png",
+        "image/jpeg",
+        "application/pdf",
+        "text/plain",
+    ]
+{%- endif %}
 
     @field_validator("database_url")
     @classmethod
@@ -83,6 +95,15 @@ class Settings(BaseSettings):
             if origin != "*" and not origin.startswith(("http://", "https://")):
                 raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
         return origins
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+    @field_validator("upload_allowed_types", mode="before")
+    @classmethod
+    def _split_types(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [item.strip().lower() for item in value.split(",") if item.strip()]
+        return value
+{%- endif %}
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -108,6 +129,14 @@ class Settings(BaseSettings):
         if value not in modes:
             raise ValueError(f"DATABASE_URL: sslmode must be one of {', '.join(modes)}")
         return cast(SslMode, value)
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+    @model_validator(mode="after")
+    def _uploads_need_a_bucket(self) -> Settings:
+        if not self.uploads_bucket and self.environment not in ("local", "test"):
+            raise ValueError(f"UPLOADS_BUCKET: required when ENVIRONMENT={self.environment}")
+        return self
+{%- endif %}
 
     @model_validator(mode="after")
     def _one_source_per_secret(self) -> Settings:

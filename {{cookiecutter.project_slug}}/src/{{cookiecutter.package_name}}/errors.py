@@ -28,6 +28,8 @@ class AppError(Exception):
     status_code = HTTPStatus.BAD_REQUEST
     code = "bad_request"
 
+    details: list[dict[str, Any]] | None = None
+
     def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -50,6 +52,17 @@ class UnauthorizedError(AppError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class InvalidInputError(AppError):
+    """A well-formed request whose values the service refuses (422, like schema errors)."""
+
+    status_code = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "validation_error"
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.details = [{"field": field, "message": message, "type": "value_error"}]
 
 
 class ServiceUnavailableError(AppError):
@@ -83,7 +96,9 @@ def _code_for(status_code: int) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> JSONResponse:
-        return error_response(request, exc.status_code, exc.code, exc.message, headers=exc.headers)
+        return error_response(
+            request, exc.status_code, exc.code, exc.message, exc.details, headers=exc.headers
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

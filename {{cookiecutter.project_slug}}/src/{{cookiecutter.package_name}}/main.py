@@ -19,6 +19,9 @@ from {{ cookiecutter.package_name }}.errors import install_error_handlers
 from {{ cookiecutter.package_name }}.items.routes import router as items_router
 from {{ cookiecutter.package_name }}.logs import RequestContextMiddleware, configure_logging
 from {{ cookiecutter.package_name }}.security import signing_key
+{%- if cookiecutter.use_s3_uploads == "y" %}
+from {{ cookiecutter.package_name }}.uploads.routes import router as uploads_router
+{%- endif %}
 from {{ cookiecutter.package_name }}.users.routes import auth_router, users_router
 
 API_PREFIX = "/api/v1"
@@ -68,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(users_router)
     api.include_router(items_router)
+{%- if cookiecutter.use_s3_uploads == "y" %}
+    api.include_router(uploads_router)
+{%- endif %}
     app.include_router(health.router)
     app.include_router(api)
     return app

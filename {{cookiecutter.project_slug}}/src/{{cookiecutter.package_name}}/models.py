@@ -2,6 +2,9 @@
 
 from {{ cookiecutter.package_name }}.db import Base
 from {{ cookiecutter.package_name }}.items.models import Item
+{%- if cookiecutter.use_s3_uploads == "y" %}
+from {{ cookiecutter.package_name }}.uploads.models import Upload
+{%- endif %}
 from {{ cookiecutter.package_name }}.users.models import User
 
-__all__ = ["Base", "Item", "User"]
+__all__ = ["Base", "Item", {% if cookiecutter.use_s3_uploads == "y" %}"Upload", {% endif %}"User"]

@@ -1,0 +1,339 @@
+"""The generated project's container files, for every supported combination.
+
+No Docker engine runs here, so the image is never built; instead the Dockerfile passes
+hadolint and checkov, the .dockerignore sends the build everything the Dockerfile copies
+and nothing secret, and docker-compose.yml parses and is wired to services that exist.
+
+Rendering every combination as a whole project takes minutes, so only the three
+container files are rendered for each one (with cookiecutter's own Jinja environment),
+and combinations whose files come out byte-identical share one check: each test id says
+how many combinations it covers. One full cookiecutter render per group proves the
+shortcut renders what cookiecutter does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from cookiecutter.environment import StrictEnvironment
+from cookiecutter.generate import generate_context
+from cookiecutter.prompt import prompt_for_config
+
+from tests.combinations import CHOICES, SUPPORTED, TEMPLATE, Answers
+from tests.support import render, run
+
+PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
+CONTAINER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
+# What each group of checks reads: equal contents, equal results.
+DOCKERFILE_INPUTS = ("Dockerfile", ".dockerignore")
+COMPOSE_INPUTS = ("docker-compose.yml",)
+
+# The Dockerfile copies uv.lock, which `make install` writes and the user commits.
+MADE_BY_INSTALL = {"uv.lock"}
+# Paths a build context must never carry (secrets, local state, what the image ignores).
+NEVER_IN_CONTEXT = [
+    ".env",
+    ".env.local",
+    ".venv/pyvenv.cfg",
+    ".git/config",
+    ".github/workflows/ci.yml",
+    "tests/conftest.py",
+    "infra/envs/prod/terraform.tfstate",
+    "app.db",
+    "app.db-wal",
+    "dist/app-0.1.0-py3-none-any.whl",
+    ".pytest_cache/README.md",
+    "src/{package}/__pycache__/main.cpython-312.pyc",
+    "src/{package}/.env",
+    "migrations/__pycache__/env.cpython-312.pyc",
+]
+
+Files = dict[str, str]
+
+
+@cache
+def _templates() -> tuple[dict[str, Any], dict[str, Any]]:
+    context = generate_context(context_file=str(TEMPLATE / "cookiecutter.json"))
+    defaults = dict(prompt_for_config(context, no_input=True))
+    env = StrictEnvironment(context={"cookiecutter": defaults}, keep_trailing_newline=True)
+    sources = {name: (PROJECT_TEMPLATE / name).read_text() for name in CONTAINER_FILES}
+    return defaults, {name: env.from_string(text) for name, text in sources.items()}
+
+
+def context(answers: Answers) -> dict[str, Any]:
+    """Cookiecutter's context for `answers`. The derived names (slug, package) follow
+    project_name, which no combination changes, so the defaults' stay right; each test
+    compares one full cookiecutter render per group with this shortcut."""
+    return {**_templates()[0], **answers}
+
+
+def render_container_files(answers: Answers) -> Files:
+    values = context(answers)
+    return {
+        name: template.render(cookiecutter=values) for name, template in _templates()[1].items()
+    }
+
+
+@dataclass
+class Group:
+    members: list[Answers]
+    files: Files  # identical for every member
+
+
+RENDERED = [(answers, render_container_files(answers)) for answers in SUPPORTED]
+
+
+def group_by(names: tuple[str, ...]) -> dict[str, Group]:
+    """Combinations keyed by the digest of the files a check reads."""
+    groups: dict[str, Group] = {}
+    for answers, files in RENDERED:
+        content = hashlib.sha256()
+        for name in names:
+            content.update(f"{name}\0{files[name]}\0".encode())
+        groups.setdefault(content.hexdigest(), Group([], files)).members.append(answers)
+    return groups
+
+
+DOCKERFILE_GROUPS = group_by(DOCKERFILE_INPUTS)
+COMPOSE_GROUPS = group_by(COMPOSE_INPUTS)
+
+
+def group_id(group: Group) -> str:
+    """The option values every combination of the group shares, and how many it covers."""
+    shared = [
+        f"{option}={group.members[0][option] or 'none'}"
+        for option in CHOICES
+        if len({answers[option] for answers in group.members}) == 1
+    ]
+    return f"{'-'.join(shared) or 'all'}-covers-{len(group.members)}"
+
+
+def render_like_cookiecutter(group: Group, tmp_path: Path, config: Path) -> Path:
+    project = render(group.members[0], tmp_path, config)
+    for name in CONTAINER_FILES:
+        assert (project / name).read_text() == group.files[name], (
+            f"{name}: the shortcut render differs from cookiecutter's (a derived variable "
+            "or a hook changes it): make render_container_files follow"
+        )
+    return project
+
+
+# --- Dockerfile and .dockerignore -------------------------------------------------------
+
+
+def dockerignore_regex(pattern: str) -> re.Pattern[str]:
+    """Docker's .dockerignore pattern syntax: Go's filepath.Match, plus `**`."""
+    pattern = posixpath.normpath(pattern.lstrip("/"))
+    regex, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            regex, i = regex + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            regex, i = regex + ".*", i + 2
+        elif pattern[i] == "*":
+            regex, i = regex + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            regex, i = regex + "[^/]", i + 1
+        elif pattern[i] == "[":
+            end = pattern.index("]", i)
+            regex, i = regex + pattern[i : end + 1], end + 1
+        else:
+            regex, i = regex + re.escape(pattern[i]), i + 1
+    return re.compile(regex)
+
+
+def excluded_from_context(dockerignore: str, path: str) -> bool:
+    """Whether Docker leaves `path` out of the build context: the last pattern matching
+    it or one of its parent folders decides."""
+    excluded = False
+    parts = path.split("/")
+    for rule in map(str.strip, dockerignore.splitlines()):
+        if not rule or rule.startswith("#"):
+            continue
+        regex = dockerignore_regex(rule.removeprefix("!"))
+        if any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1)):
+            excluded = not rule.startswith("!")
+    return excluded
+
+
+def copied_from_context(dockerfile: str) -> list[str]:
+    """The sources of every COPY that reads the build context (not --from a stage)."""
+    sources = []
+    for instruction in dockerfile.replace("\\\n", " ").splitlines():
+        words = instruction.split()
+        if words[:1] == ["COPY"] and not any(word.startswith("--from=") for word in words):
+            sources += [word for word in words[1:] if not word.startswith("--")][:-1]
+    return sources
+
+
+@pytest.mark.parametrize("group", DOCKERFILE_GROUPS.values(), ids=group_id)
+def test_dockerignore_keeps_what_the_build_copies_and_no_secrets(
+    group: Group, tmp_path: Path, cookiecutter_config: Path
+) -> None:
+    project = render_like_cookiecutter(group, tmp_path, cookiecutter_config)
+    dockerignore = group.files[".dockerignore"]
+
+    sources = copied_from_context(group.files["Dockerfile"])
+    assert sources, "the Dockerfile copies nothing from the build context"
+    needed = []
+    for source in sources:
+        path = project / source
+        assert path.exists() or source in MADE_BY_INSTALL, f"COPY {source}: not in the project"
+        needed.append(source)
+        needed += [
+            str(file.relative_to(project))
+            for file in (path.rglob("*") if path.is_dir() else [])
+            if file.is_file() and "__pycache__" not in file.parts
+        ]
+    left_out = [path for path in needed if excluded_from_context(dockerignore, path)]
+    assert not left_out, f".dockerignore leaves out what the Dockerfile copies: {left_out}"
+
+    package = context(group.members[0])["package_name"]
+    sent = [
+        path
+        for path in (template.format(package=package) for template in NEVER_IN_CONTEXT)
+        if not excluded_from_context(dockerignore, path)
+    ]
+    assert not sent, f".dockerignore lets these into the build context: {sent}"
+
+
+def linter(name: str) -> str:
+    """The linter uv.lock installs next to this interpreter (not whatever is on PATH)."""
+    path = Path(sys.executable).parent / name
+    assert path.is_file(), f"{name} is not installed: run the tests through `make test`"
+    return str(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group", DOCKERFILE_GROUPS.values(), ids=group_id)
+def test_dockerfile_passes_hadolint_and_checkov(group: Group, tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(group.files["Dockerfile"])
+    # The rules as shipped: no user or project hadolint config, no HADOLINT_* settings.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("HADOLINT_")}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
+    run([linter("hadolint"), "--no-color", "Dockerfile"], cwd=tmp_path, env=env)
+
+    # checkov imports ~4,000 modules: cached bytecode brings a run from ~10 s to ~4 s.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    result = subprocess.run(
+        [
+            linter("checkov"),
+            *("--file", "Dockerfile", "--framework", "dockerfile", "--output", "json"),
+            "--skip-download",  # the public checks only, offline
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"checkov gave no report:\n{result.stdout}\n{result.stderr}") from None
+    failed = [
+        f"{check['check_id']} {check['check_name']} (line {check['file_line_range'][0]})"
+        for check in report["results"]["failed_checks"]
+    ]
+    assert not failed, "checkov failed:\n" + "\n".join(failed)
+    assert report["summary"]["parsing_errors"] == 0, result.stdout
+    assert report["summary"]["passed"] > 0, result.stdout
+    unexplained = [
+        check["check_id"]
+        for check in report["results"]["skipped_checks"]
+        if check.get("suppress_comment", "No comment provided") == "No comment provided"
+    ]
+    assert not unexplained, f"checkov skips without an inline reason: {unexplained}"
+
+
+# --- docker-compose.yml -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("group", COMPOSE_GROUPS.values(), ids=group_id)
+def test_compose_parses_and_is_wired_to_existing_services(
+    group: Group, tmp_path: Path, cookiecutter_config: Path
+) -> None:
+    render_like_cookiecutter(group, tmp_path, cookiecutter_config)
+    compose = yaml.safe_load(group.files["docker-compose.yml"])
+    services: dict[str, dict[str, Any]] = compose["services"]
+    volumes = set(compose.get("volumes") or {})
+
+    for name, service in services.items():
+        assert "image" in service or "build" in service, f"{name}: neither image nor build"
+        # depends_on is a list of names or a mapping of name -> condition.
+        missing = set(service.get("depends_on") or []) - set(services)
+        assert not missing, f"{name} depends on services that do not exist: {missing}"
+        for mount in service.get("volumes", []):
+            source = mount.split(":")[0]
+            assert source.startswith((".", "/")) or source in volumes, (
+                f"{name}: volume {source!r} is not declared"
+            )
+
+    completed = {"condition": "service_completed_successfully"}
+    assert services["db"]["image"] == "postgres:15"
+    assert "healthcheck" in services["db"]
+    assert services["aws"]["image"].startswith("motoserver/moto:")
+    assert services["aws"]["environment"]["MOTO_IAM_LOAD_MANAGED_POLICIES"] == "true"
+    assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert services["app"]["depends_on"]["migrate"] == completed
+    assert any(str(port).endswith(":8000") for port in services["app"]["ports"])
+
+    if "aws-init" in services:
+        # Its Python is assembled by Jinja blocks: it must still compile.
+        program, script = services["aws-init"]["command"][:2], services["aws-init"]["command"][2]
+        assert program == ["python", "-c"]
+        compile(script, "aws-init", "exec")
+
+    db = services["db"]["environment"]
+    app_image = {name: service for name, service in services.items() if "build" in service}
+    # The file is the same for every member: it must be right for each one's answers.
+    for answers in group.members:
+        values = context(answers)
+        jobs = values["use_background_jobs"] == "y"
+        uploads = values["use_s3_uploads"] == "y"
+        expected = {"db", "aws", "migrate", "app"}
+        expected |= {"worker"} if jobs else set()
+        expected |= {"aws-init"} if jobs or uploads else set()
+        assert set(services) == expected, f"services with {answers}"
+        assert set(app_image) == expected - {"db", "aws"}, f"app image services with {answers}"
+        if jobs or uploads:
+            assert services["app"]["depends_on"]["aws-init"] == completed
+        if jobs:
+            assert services["worker"]["depends_on"]["migrate"] == completed
+            assert services["worker"]["depends_on"]["aws-init"] == completed
+        for name, service in app_image.items():
+            env = service["environment"]
+            database = urlsplit(env["DATABASE_URL"])
+            assert (database.hostname, database.port) == ("db", 5432), name
+            assert (database.username, database.password, database.path) == (
+                db["POSTGRES_USER"],
+                db["POSTGRES_PASSWORD"],
+                f"/{db['POSTGRES_DB']}",
+            ), f"{name}: DATABASE_URL does not match the db service"
+            endpoint = urlsplit(env["AWS_ENDPOINT_URL"])
+            assert (endpoint.hostname, endpoint.port) == ("aws", 5000), name
+            assert env["ENVIRONMENT"] == "local", name
+            assert env["AWS_REGION"] == values["aws_region"], name
+            assert env["AWS_ACCESS_KEY_ID"], name
+            assert env["AWS_SECRET_ACCESS_KEY"], name
+            assert ("UPLOADS_BUCKET" in env) == uploads, name
+            assert ("JOBS_QUEUE_URL" in env) == jobs, name
+            if jobs:
+                assert env["JOBS_BACKEND"] == "sqs", name
+                assert env["JOBS_QUEUE_URL"] == (
+                    f"http://aws:5000/123456789012/{values['project_slug']}-jobs"
+                ), name

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from {{ cookiecutter.package_name }}.db import Base, utcnow
+
+
+class UploadStatus(enum.StrEnum):
+    PENDING = "pending"  # signed, not yet confirmed in S3
+    UPLOADED = "uploaded"  # the object exists with the declared size
+{%- if cookiecutter.use_background_jobs == "y" %}
+    PROCESSED = "processed"  # the processing job recorded its checksum
+{%- endif %}
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(1024), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    size: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[UploadStatus] = mapped_column(
+        Enum(
+            UploadStatus,
+            name="upload_status",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda statuses: [status.value for status in statuses],
+        ),
+        default=UploadStatus.PENDING,
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+{%- if cookiecutter.use_background_jobs == "y" %}
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    processed_at: Mapped[datetime | None]
+{%- endif %}

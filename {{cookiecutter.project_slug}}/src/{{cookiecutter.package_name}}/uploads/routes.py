@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from {{ cookiecutter.package_name }}.deps import CurrentUser, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.schemas import Limit, Offset
+from {{ cookiecutter.package_name }}.uploads import service, storage
+from {{ cookiecutter.package_name }}.uploads.models import Upload
+from {{ cookiecutter.package_name }}.uploads.schemas import (
+    DownloadLink,
+    PresignedUpload,
+    UploadCreate,
+    UploadPage,
+    UploadRead,
+)
+
+router = APIRouter(prefix="/uploads", tags=["uploads"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def start_upload(
+    data: UploadCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> PresignedUpload:
+    return await service.start_upload(session, settings, user, data)
+
+
+@router.post("/{upload_id}/complete", response_model=UploadRead)
+async def complete_upload(
+    upload_id: uuid.UUID, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Upload:
+    upload = await service.get_upload(session, user, upload_id)
+    return await service.complete_upload(session, settings, upload)
+
+
+@router.get("")
+async def list_uploads(
+    user: CurrentUser, session: SessionDep, limit: Limit = 20, offset: Offset = 0
+) -> UploadPage:
+    uploads, total = await service.list_uploads(session, user, limit=limit, offset=offset)
+    return UploadPage(
+        items=[UploadRead.model_validate(upload) for upload in uploads],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{upload_id}", response_model=UploadRead)
+async def get_upload(upload_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> Upload:
+    return await service.get_upload(session, user, upload_id)
+
+
+@router.get("/{upload_id}/download")
+async def download_upload(
+    upload_id: uuid.UUID, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> DownloadLink:
+    upload = await service.get_upload(session, user, upload_id)
+    return DownloadLink(
+        url=service.download_url(settings, upload),
+        expires_in=storage.DOWNLOAD_URL_EXPIRES_SECONDS,
+    )

@@ -1,0 +1,125 @@
+"""Upload logic, free of HTTP. Every query is scoped to its owner, and every key lives
+under `uploads/<owner id>/`, so no user can read, confirm or sign another's file."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.db import utcnow
+from {{ cookiecutter.package_name }}.errors import ConflictError, InvalidInputError, NotFoundError
+from {{ cookiecutter.package_name }}.uploads import storage
+from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus
+from {{ cookiecutter.package_name }}.uploads.schemas import PresignedUpload, UploadCreate
+from {{ cookiecutter.package_name }}.users.models import User
+
+MAX_KEY_FILENAME_LENGTH = 100
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(filename: str) -> str:
+    """The last path segment, reduced to ASCII letters, digits, dot, dash and underscore."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = _UNSAFE.sub("_", name).strip("._")
+    return name[-MAX_KEY_FILENAME_LENGTH:] or "file"
+
+
+def object_key(owner_id: int, upload_id: uuid.UUID, filename: str) -> str:
+    return f"uploads/{owner_id}/{upload_id}/{safe_filename(filename)}"
+
+
+def check_limits(settings: Settings, data: UploadCreate) -> str:
+    """The normalised content type, or a 422 saying which limit the request breaks."""
+    content_type = data.content_type.strip().lower()
+    if content_type not in settings.upload_allowed_types:
+        allowed = ", ".join(settings.upload_allowed_types)
+        raise InvalidInputError(
+            f"content type {content_type!r} is not allowed (allowed: {allowed})",
+            field="body.content_type",
+        )
+    if data.size > settings.upload_max_bytes:
+        raise InvalidInputError(
+            f"size {data.size} exceeds the limit of {settings.upload_max_bytes} bytes",
+            field="body.size",
+        )
+    return content_type
+
+
+async def start_upload(
+    session: AsyncSession, settings: Settings, owner: User, data: UploadCreate
+) -> PresignedUpload:
+    content_type = check_limits(settings, data)
+    upload_id = uuid.uuid4()
+    upload = Upload(
+        id=upload_id,
+        owner_id=owner.id,
+        key=object_key(owner.id, upload_id, data.filename),
+        filename=data.filename,
+        content_type=content_type,
+        size=data.size,
+    )
+    post = storage.presigned_post(settings, upload.key, content_type)
+    session.add(upload)
+    await session.commit()
+    return PresignedUpload(
+        id=upload_id,
+        url=post["url"],
+        fields=post["fields"],
+        expires_in=storage.UPLOAD_URL_EXPIRES_SECONDS,
+    )
+
+
+async def get_upload(session: AsyncSession, owner: User, upload_id: uuid.UUID) -> Upload:
+    upload = await session.scalar(
+        select(Upload).where(Upload.id == upload_id, Upload.owner_id == owner.id)
+    )
+    if upload is None:
+        raise NotFoundError("Upload not found")
+    return upload
+
+
+async def complete_upload(session: AsyncSession, settings: Settings, upload: Upload) -> Upload:
+    """Marks the upload done once S3 holds the object with the declared size and type.
+
+    Completing twice is harmless: a finished upload is returned as it is.
+    """
+    if upload.status != UploadStatus.PENDING:
+        return upload
+    stored = await storage.stored_object(settings, upload.key)
+    if stored is None:
+        raise ConflictError("The file has not been uploaded yet")
+    if stored.size != upload.size:
+        raise ConflictError(
+            f"The stored file has {stored.size} bytes, not the declared {upload.size}"
+        )
+    if stored.content_type.lower() != upload.content_type:
+        raise ConflictError(
+            f"The stored file is {stored.content_type!r}, not the declared {upload.content_type!r}"
+        )
+    upload.status = UploadStatus.UPLOADED
+    upload.completed_at = utcnow()
+    await session.commit()
+    return upload
+
+
+async def list_uploads(
+    session: AsyncSession, owner: User, *, limit: int, offset: int
+) -> tuple[list[Upload], int]:
+    owned = select(Upload).where(Upload.owner_id == owner.id)
+    total = await session.scalar(select(func.count()).select_from(owned.subquery()))
+    rows = await session.scalars(
+        owned.order_by(Upload.created_at, Upload.id).limit(limit).offset(offset)
+    )
+    return list(rows), total or 0
+
+
+def download_url(settings: Settings, upload: Upload) -> str:
+    if upload.status == UploadStatus.PENDING:
+        raise ConflictError("The upload is not complete")
+    return storage.presigned_download(settings, upload.key, safe_filename(upload.filename))

@@ -1,0 +1,76 @@
+"""The S3 side of uploads: signing, checking and reading objects.
+
+boto3 calls that touch the network run in a worker thread, so a slow S3 never stalls
+the event loop. Signing is local computation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from {{ cookiecutter.package_name }}.aws import s3_client
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.errors import ServiceUnavailableError
+
+# Short-lived on purpose: a leaked URL is useless minutes later.
+UPLOAD_URL_EXPIRES_SECONDS = 300
+DOWNLOAD_URL_EXPIRES_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    size: int
+    content_type: str
+
+
+def bucket(settings: Settings) -> str:
+    if not settings.uploads_bucket:
+        raise ServiceUnavailableError("Uploads are not configured: UPLOADS_BUCKET is empty")
+    return settings.uploads_bucket
+
+
+def presigned_post(settings: Settings, key: str, content_type: str) -> dict[str, Any]:
+    """A POST policy S3 enforces: this key, this exact type, 1..UPLOAD_MAX_BYTES bytes."""
+    post: dict[str, Any] = s3_client(settings).generate_presigned_post(
+        Bucket=bucket(settings),
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[
+            {"Content-Type": content_type},
+            ["content-length-range", 1, settings.upload_max_bytes],
+        ],
+        ExpiresIn=UPLOAD_URL_EXPIRES_SECONDS,
+    )
+    return post
+
+
+async def stored_object(settings: Settings, key: str) -> StoredObject | None:
+    """The object's size and type as S3 has them, or None when nothing is there yet."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = s3_client(settings)
+    try:
+        head = await run_in_threadpool(client.head_object, Bucket=bucket(settings), Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    except BotoCoreError:
+        raise ServiceUnavailableError("Storage is unreachable") from None
+    return StoredObject(size=head["ContentLength"], content_type=head.get("ContentType", ""))
+
+
+def presigned_download(settings: Settings, key: str, filename: str) -> str:
+    url: str = s3_client(settings).generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket(settings),
+            "Key": key,
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+        },
+        ExpiresIn=DOWNLOAD_URL_EXPIRES_SECONDS,
+    )
+    return url

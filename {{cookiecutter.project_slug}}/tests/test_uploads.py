@@ -1,0 +1,213 @@
+"""Presigned uploads against a moto S3 on loopback: the real HTTP flow, and the signed
+policy decoded (moto does not enforce policy conditions; real S3 does)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import httpx2
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.main import create_app
+from {{ cookiecutter.package_name }}.uploads.service import safe_filename
+from tests.conftest import AuthHeaders
+from tests.helpers import assert_error
+
+UPLOADS = "/api/v1/uploads"
+MAX_BYTES = 1024
+
+
+@pytest.fixture
+def upload_settings(aws_settings: Settings, moto_url: str) -> Settings:
+    bucket = f"uploads-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1").create_bucket(Bucket=bucket)
+    return aws_settings.model_copy(
+        update={
+            "uploads_bucket": bucket,
+            "upload_max_bytes": MAX_BYTES,
+            "upload_allowed_types": ["text/plain", "image/png"],
+        }
+    )
+
+
+@pytest.fixture
+def app(upload_settings: Settings) -> FastAPI:
+    return create_app(upload_settings)
+
+
+def sign(
+    client: TestClient, headers: dict[str, str], content: bytes, *, declared: int | None = None
+) -> dict[str, Any]:
+    body = {"filename": "notes.txt", "content_type": "text/plain", "size": declared or len(content)}
+    response = client.post(UPLOADS, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    signed: dict[str, Any] = response.json()
+    return signed
+
+
+def post_file(signed: dict[str, Any], content: bytes, content_type: str = "text/plain") -> None:
+    response = httpx2.post(
+        signed["url"], data=signed["fields"], files={"file": ("notes.txt", content, content_type)}
+    )
+    assert response.status_code in (200, 201, 204), response.text
+
+
+def test_full_flow(client: TestClient, auth_headers: AuthHeaders) -> None:
+    headers = auth_headers("uploader@example.com")
+    content = "héllo, S3\n".encode()
+    signed = sign(client, headers, content)
+    assert signed["expires_in"] <= 300
+    post_file(signed, content)
+
+    completed = client.post(f"{UPLOADS}/{signed['id']}/complete", headers=headers)
+    assert completed.status_code == 200, completed.text
+    assert completed.json()["status"] in ("uploaded", "processed")
+    assert completed.json()["size"] == len(content)
+    again = client.post(f"{UPLOADS}/{signed['id']}/complete", headers=headers)
+    assert again.json()["completed_at"] == completed.json()["completed_at"]
+
+    page = client.get(UPLOADS, headers=headers).json()
+    assert [upload["id"] for upload in page["items"]] == [signed["id"]]
+    assert client.get(f"{UPLOADS}/{signed['id']}", headers=headers).json()["id"] == signed["id"]
+
+    link = client.get(f"{UPLOADS}/{signed['id']}/download", headers=headers).json()
+    assert link["expires_in"] <= 300
+    downloaded = httpx2.get(link["url"])
+    assert downloaded.status_code == 200
+    assert downloaded.content == content
+    assert "X-Amz-Signature" in link["url"] or "Signature" in link["url"]
+
+
+def test_signed_policy_carries_the_limits(
+    client: TestClient, auth_headers: AuthHeaders, upload_settings: Settings
+) -> None:
+    headers = auth_headers("policy@example.com")
+    user_id = client.get("/api/v1/users/me", headers=headers).json()["id"]
+    signed = sign(client, headers, b"x" * 10)
+    policy = json.loads(base64.b64decode(signed["fields"]["policy"]))
+    conditions = policy["conditions"]
+
+    assert ["content-length-range", 1, MAX_BYTES] in conditions
+    assert {"Content-Type": "text/plain"} in conditions
+    assert {"bucket": upload_settings.uploads_bucket} in conditions
+    key = signed["fields"]["key"]
+    assert {"key": key} in conditions
+    assert key == f"uploads/{user_id}/{signed['id']}/notes.txt"
+    assert signed["fields"]["Content-Type"] == "text/plain"
+    expiration = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    assert datetime.now(UTC) < expiration <= datetime.now(UTC) + timedelta(seconds=301)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "reason"),
+    [
+        (
+            {"filename": "a.txt", "content_type": "text/plain", "size": MAX_BYTES + 1},
+            "body.size",
+            "exceeds",
+        ),
+        ({"filename": "a.txt", "content_type": "text/plain", "size": 0}, "body.size", "greater"),
+        (
+            {"filename": "a.exe", "content_type": "application/x-msdownload", "size": 1},
+            "body.content_type",
+            "not allowed",
+        ),
+        (
+            {"filename": "a.txt", "content_type": "text/plain; charset=utf-8", "size": 1},
+            "body.content_type",
+            "not allowed",
+        ),
+        ({"filename": "", "content_type": "text/plain", "size": 1}, "body.filename", "at least"),
+        (
+            {"filename": "a\x00.txt", "content_type": "text/plain", "size": 1},
+            "body.filename",
+            "NUL",
+        ),
+    ],
+)
+def test_requests_outside_the_limits_are_refused_before_signing(
+    client: TestClient, auth_headers: AuthHeaders, body: dict[str, Any], field: str, reason: str
+) -> None:
+    headers = auth_headers("limits@example.com")
+    error = assert_error(client.post(UPLOADS, json=body, headers=headers), 422, "validation_error")
+    assert error["details"][0]["field"] == field
+    assert reason in error["details"][0]["message"]
+    assert client.get(UPLOADS, headers=headers).json()["total"] == 0
+
+
+def test_another_users_upload_is_not_found(client: TestClient, auth_headers: AuthHeaders) -> None:
+    alice = auth_headers("alice-up@example.com")
+    mallory = auth_headers("mallory-up@example.com")
+    content = b"alice's file"
+    signed = sign(client, alice, content)
+    post_file(signed, content)
+    upload = f"{UPLOADS}/{signed['id']}"
+
+    assert_error(client.get(upload, headers=mallory), 404, "not_found")
+    assert_error(client.post(f"{upload}/complete", headers=mallory), 404, "not_found")
+    assert_error(client.get(f"{upload}/download", headers=mallory), 404, "not_found")
+    assert client.get(UPLOADS, headers=mallory).json()["total"] == 0
+    missing = client.get(f"{UPLOADS}/{uuid.uuid4()}", headers=mallory)
+    assert missing.json()["error"] == client.get(upload, headers=mallory).json()["error"]
+    assert client.post(f"{upload}/complete", headers=alice).status_code == 200
+
+
+def test_declared_size_must_match_the_stored_object(
+    client: TestClient, auth_headers: AuthHeaders
+) -> None:
+    headers = auth_headers("liar@example.com")
+    signed = sign(client, headers, b"12345", declared=10)
+    post_file(signed, b"12345")  # moto does not enforce the policy; real S3 would refuse
+    error = assert_error(
+        client.post(f"{UPLOADS}/{signed['id']}/complete", headers=headers), 409, "conflict"
+    )
+    assert "5 bytes" in str(error["message"])
+    assert client.get(f"{UPLOADS}/{signed['id']}", headers=headers).json()["status"] == "pending"
+
+
+def test_nothing_to_complete_or_download_before_the_upload(
+    client: TestClient, auth_headers: AuthHeaders
+) -> None:
+    headers = auth_headers("early@example.com")
+    signed = sign(client, headers, b"later")
+    assert_error(client.get(f"{UPLOADS}/{signed['id']}/download", headers=headers), 409, "conflict")
+    assert_error(
+        client.post(f"{UPLOADS}/{signed['id']}/complete", headers=headers), 409, "conflict"
+    )
+
+
+def test_bad_upload_ids_are_422(client: TestClient, auth_headers: AuthHeaders) -> None:
+    headers = auth_headers("ids-up@example.com")
+    for path in (f"{UPLOADS}/not-a-uuid", f"{UPLOADS}/123/complete", f"{UPLOADS}/%00/download"):
+        response = client.request("POST" if "complete" in path else "GET", path, headers=headers)
+        assert_error(response, 422, "validation_error")
+
+
+def test_uploads_without_a_bucket_are_503(settings: Settings, auth_headers: AuthHeaders) -> None:
+    headers = auth_headers("no-bucket@example.com")
+    body = {"filename": "a.txt", "content_type": "text/plain", "size": 1}
+    with TestClient(create_app(settings)) as unconfigured:
+        response = unconfigured.post(UPLOADS, json=body, headers=headers)
+    assert_error(response, 503, "service_unavailable")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\report final.pdf", "report_final.pdf"),
+        ("résumé.txt", "resume.txt"),
+        ("...", "file"),
+        ("<script>.png", "script_.png"),
+    ],
+)
+def test_safe_filename(given: str, expected: str) -> None:
+    assert safe_filename(given) == expected

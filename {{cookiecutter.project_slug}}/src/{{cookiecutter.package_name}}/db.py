@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Select, event, func, select
 from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -140,6 +140,15 @@ def _install_sqlite_pragmas(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         # WAL lets readers work while a writer commits; in-memory databases cannot use it.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+async def fetch_page(
+    session: AsyncSession, query: Select[Any], *, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of the rows `query` selects (ordered by the caller), and how many there are."""
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = await session.scalars(query.limit(limit).offset(offset))
+    return list(rows), total or 0
 
 
 class Database:

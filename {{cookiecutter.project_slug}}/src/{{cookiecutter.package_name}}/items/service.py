@@ -3,9 +3,10 @@ indistinguishable from a missing one."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from {{ cookiecutter.package_name }}.db import fetch_page
 from {{ cookiecutter.package_name }}.errors import NotFoundError
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.items.schemas import ItemCreate, ItemUpdate
@@ -22,10 +23,8 @@ async def create_item(session: AsyncSession, owner: User, data: ItemCreate) -> I
 async def list_items(
     session: AsyncSession, owner: User, *, limit: int, offset: int
 ) -> tuple[list[Item], int]:
-    owned = select(Item).where(Item.owner_id == owner.id)
-    total = await session.scalar(select(func.count()).select_from(owned.subquery()))
-    rows = await session.scalars(owned.order_by(Item.id).limit(limit).offset(offset))
-    return list(rows), total or 0
+    owned = select(Item).where(Item.owner_id == owner.id).order_by(Item.id)
+    return await fetch_page(session, owned, limit=limit, offset=offset)
 
 
 async def get_item(session: AsyncSession, owner: User, item_id: int) -> Item:

@@ -7,11 +7,11 @@ import re
 import unicodedata
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import utcnow
+from {{ cookiecutter.package_name }}.db import fetch_page, utcnow
 from {{ cookiecutter.package_name }}.errors import ConflictError, InvalidInputError, NotFoundError
 from {{ cookiecutter.package_name }}.uploads import storage
 from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus
@@ -111,12 +111,8 @@ async def complete_upload(session: AsyncSession, settings: Settings, upload: Upl
 async def list_uploads(
     session: AsyncSession, owner: User, *, limit: int, offset: int
 ) -> tuple[list[Upload], int]:
-    owned = select(Upload).where(Upload.owner_id == owner.id)
-    total = await session.scalar(select(func.count()).select_from(owned.subquery()))
-    rows = await session.scalars(
-        owned.order_by(Upload.created_at, Upload.id).limit(limit).offset(offset)
-    )
-    return list(rows), total or 0
+    owned = select(Upload).where(Upload.owner_id == owner.id).order_by(Upload.created_at, Upload.id)
+    return await fetch_page(session, owned, limit=limit, offset=offset)
 
 
 def download_url(settings: Settings, upload: Upload) -> str:

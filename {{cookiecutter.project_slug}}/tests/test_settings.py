@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.config import DEV_JWT_SECRET, Settings, SettingsError, get_settings
+from {{ cookiecutter.package_name }}.config import (
+    DEV_JWT_SECRET,
+    Settings,
+    SettingsError,
+    get_settings,
+    is_sqlite_url,
+)
 
 
 @pytest.fixture
@@ -29,7 +35,7 @@ def test_defaults_are_local_sqlite(env: pytest.MonkeyPatch) -> None:
     settings = get_settings()
     assert settings.environment == "local"
     assert settings.database_url == "sqlite+aiosqlite:///./app.db"
-    assert settings.is_sqlite
+    assert is_sqlite_url(settings.database_url)
     assert settings.log_json is False
     assert settings.cors_origins == []
 

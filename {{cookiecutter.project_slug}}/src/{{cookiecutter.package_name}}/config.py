@@ -165,10 +165,6 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def is_sqlite(self) -> bool:
-        return not self.database_secret_arn and is_sqlite_url(self.database_url)
-
-    @property
     def on_lambda(self) -> bool:
         return bool(self.aws_lambda_function_name)
 

@@ -24,6 +24,17 @@ UNUSED = [
             "tests/test_uploads.py",
         ],
     ),
+    (
+        ANSWERS["use_background_jobs"] != "y",
+        [
+            f"src/{ANSWERS['package_name']}/jobs",
+            f"src/{ANSWERS['package_name']}/worker.py",
+            f"src/{ANSWERS['package_name']}/uploads/jobs.py",
+            f"src/{ANSWERS['package_name']}/users/jobs.py",
+            "tests/test_jobs.py",
+            "tests/events/sqs.json",
+        ],
+    ),
 ]
 
 

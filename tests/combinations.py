@@ -4,7 +4,8 @@ SUPPORTED is every combination cookiecutter.json allows minus the refused ones; 
 one of them is rendered and checked. REFUSED lists answers the pre-gen hook must
 reject, each with the words its message must contain. SLOW_SUBSET is the few
 combinations whose generated test suites run for real; together they use every value
-of every option at least once (a test checks that).
+of every option at least once, and every pairing of the FEATURE_KEYS values (tests
+check both).
 """
 
 from __future__ import annotations
@@ -40,10 +41,13 @@ SUPPORTED: list[Answers] = [
     if is_supported(answers := dict(zip(CHOICES, values, strict=True)))
 ]
 
+# The options that add features to the generated app: every pairing of their values
+# runs in SLOW_SUBSET (a test checks that).
+FEATURE_KEYS = ("use_s3_uploads", "use_background_jobs")
 # The options that change the Python code, its dependencies or its tool configuration.
 # Every combination sharing these values must render identical lint inputs (a test
 # checks it), so linting one representative per group lints every combination.
-LINT_KEYS = ("python_version", "use_s3_uploads", "use_background_jobs")
+LINT_KEYS = ("python_version", *FEATURE_KEYS)
 
 
 def lint_group(answers: Answers) -> tuple[str, ...]:
@@ -84,6 +88,16 @@ SLOW_SUBSET: list[Answers] = [
         "domain_name": "",
         "ci": "github",
         "open_source_license": "Proprietary",
+    },
+    {
+        "python_version": "3.12",
+        "database": "postgres",
+        "compute": "lambda",
+        "use_s3_uploads": "n",
+        "use_background_jobs": "y",
+        "domain_name": "",
+        "ci": "none",
+        "open_source_license": "MIT",
     },
 ]
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,3 +14,13 @@ def cookiecutter_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = home / "config.yaml"
     config.write_text(f"replay_dir: {home / 'replay'}\ncookiecutters_dir: {home / 'templates'}\n")
     return config
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hook_scripts_stay_in_pytest_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """cookiecutter copies each hook it runs to a temporary file it never deletes; a full
+    run renders every combination, so keep those files where pytest prunes them."""
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path_factory.mktemp("hook-scripts"))
+    yield
+    tempfile.tempdir = previous

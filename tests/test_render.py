@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import tomllib
@@ -12,6 +13,7 @@ import pytest
 
 from tests.combinations import (
     CHOICES,
+    FEATURE_KEYS,
     LINT_GROUPS,
     SLOW_SUBSET,
     SUPPORTED,
@@ -23,12 +25,18 @@ from tests.support import lint_inputs_digest, render
 
 LEFTOVER = re.compile(r"cookiecutter\.|\{%|%\}|\{#|#\}|(?<!\$)\{\{")
 
-# Paths that exist exactly when an option has a value (checked both ways).
-PRESENT_ONLY_WHEN: list[tuple[str, str, str]] = [
-    ("ci", "github", ".github/workflows/ci.yml"),
-    ("use_s3_uploads", "y", "src/acme_orders_api/uploads/routes.py"),
-    ("use_s3_uploads", "y", "migrations/versions/20260102_0002_uploads.py"),
-    ("use_s3_uploads", "y", "tests/test_uploads.py"),
+# Paths that exist exactly when the options have these values (checked both ways).
+PRESENT_ONLY_WHEN: list[tuple[dict[str, str], str]] = [
+    ({"ci": "github"}, ".github/workflows/ci.yml"),
+    ({"use_s3_uploads": "y"}, "src/acme_orders_api/uploads/routes.py"),
+    ({"use_s3_uploads": "y"}, "migrations/versions/20260102_0002_uploads.py"),
+    ({"use_s3_uploads": "y"}, "tests/test_uploads.py"),
+    ({"use_background_jobs": "y"}, "src/acme_orders_api/jobs/queue.py"),
+    ({"use_background_jobs": "y"}, "src/acme_orders_api/worker.py"),
+    ({"use_background_jobs": "y"}, "src/acme_orders_api/users/jobs.py"),
+    ({"use_background_jobs": "y"}, "tests/test_jobs.py"),
+    ({"use_background_jobs": "y"}, "tests/events/sqs.json"),
+    ({"use_s3_uploads": "y", "use_background_jobs": "y"}, "src/acme_orders_api/uploads/jobs.py"),
 ]
 
 
@@ -59,11 +67,9 @@ def test_combination_renders_clean(
         ]
         assert not leftovers, f"template syntax survived rendering: {leftovers}"
 
-        for option, value, relative in PRESENT_ONLY_WHEN:
-            exists = (project / relative).exists()
-            assert exists == (answers[option] == value), (
-                f"{relative} with {option}={answers[option]}"
-            )
+        for condition, relative in PRESENT_ONLY_WHEN:
+            wanted = all(answers[option] == value for option, value in condition.items())
+            assert (project / relative).exists() == wanted, f"{relative} with {condition}"
 
         assert (project / ".python-version").read_text().strip() == answers["python_version"]
         assert (
@@ -126,3 +132,9 @@ def test_slow_subset_covers_every_option_value() -> None:
         used = {answers[option] for answers in SLOW_SUBSET}
         assert used == set(values), f"SLOW_SUBSET never uses {option}={set(values) - used}"
     assert all(answers in SUPPORTED for answers in SLOW_SUBSET)
+
+
+def test_slow_subset_runs_every_feature_pairing() -> None:
+    pairings = set(itertools.product(*(CHOICES[key] for key in FEATURE_KEYS)))
+    used = {tuple(answers[key] for key in FEATURE_KEYS) for answers in SLOW_SUBSET}
+    assert used == pairings, f"SLOW_SUBSET never runs {FEATURE_KEYS}={pairings - used}"

@@ -17,6 +17,9 @@ LOG_GROUP = "/local/{{ cookiecutter.project_slug }}"
 {%- if cookiecutter.use_s3_uploads == "y" %}
 UPLOADS_BUCKET = "{{ cookiecutter.project_slug }}-uploads-local"
 {%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+JOBS_QUEUE = "{{ cookiecutter.project_slug }}-jobs-local"
+{%- endif %}
 
 
 def main() -> None:
@@ -43,6 +46,10 @@ def main() -> None:
     )
     s3.create_bucket(Bucket=UPLOADS_BUCKET, **location)  # type: ignore[arg-type]
     settings["UPLOADS_BUCKET"] = UPLOADS_BUCKET
+{%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+    queue = session.client("sqs", endpoint_url=endpoint).create_queue(QueueName=JOBS_QUEUE)
+    settings["JOBS_QUEUE_URL"] = queue["QueueUrl"]
 {%- endif %}
 
     print(f"AWS emulator on {endpoint}; point the app at it with:\n")

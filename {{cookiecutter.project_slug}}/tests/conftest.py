@@ -11,8 +11,14 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+{%- if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" %}
+import uuid
+{%- endif %}
 from collections.abc import Callable, Iterator
 
+{% if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" -%}
+import boto3
+{% endif -%}
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -83,6 +89,25 @@ def moto_url() -> Iterator[str]:
 def aws_settings(database_url: str, moto_url: str) -> Settings:
     """Settings for an app whose AWS clients all point at the moto server."""
     return make_settings(database_url, aws_endpoint_url=moto_url, aws_region="us-east-1")
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+
+@pytest.fixture
+def uploads_bucket(moto_url: str) -> str:
+    """A new, empty bucket on the moto server."""
+    name = f"uploads-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1").create_bucket(Bucket=name)
+    return name
+{%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+@pytest.fixture
+def jobs_queue(moto_url: str) -> str:
+    """The URL of a new, empty SQS queue on the moto server."""
+    sqs = boto3.client("sqs", endpoint_url=moto_url, region_name="us-east-1")
+    return sqs.create_queue(QueueName=f"jobs-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+{%- endif %}
 
 
 @pytest.fixture

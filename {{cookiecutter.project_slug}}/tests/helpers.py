@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+{%- if cookiecutter.use_s3_uploads == "y" %}
+from fastapi.testclient import TestClient
+{%- endif %}
 from sqlalchemy import delete, text
 
 from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
@@ -84,3 +87,27 @@ def assert_error(response: httpx2.Response, status: int, code: str) -> dict[str,
     assert body["request_id"] == response.headers["X-Request-ID"]
     error: dict[str, Any] = body["error"]
     return error
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+
+UPLOADS = "/api/v1/uploads"
+
+
+def sign(
+    client: TestClient, headers: dict[str, str], content: bytes, *, declared: int | None = None
+) -> dict[str, Any]:
+    """Starts an upload of `content` (declaring `declared` bytes if given): the signed POST."""
+    body = {"filename": "notes.txt", "content_type": "text/plain", "size": declared or len(content)}
+    response = client.post(UPLOADS, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    signed: dict[str, Any] = response.json()
+    return signed
+
+
+def post_file(signed: dict[str, Any], content: bytes, content_type: str = "text/plain") -> None:
+    """POSTs the file to the storage URL, as a browser would with the signed form."""
+    response = httpx2.post(
+        signed["url"], data=signed["fields"], files={"file": ("notes.txt", content, content_type)}
+    )
+    assert response.status_code in (200, 201, 204), response.text
+{%- endif %}

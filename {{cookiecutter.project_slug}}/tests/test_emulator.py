@@ -37,6 +37,10 @@ def test_emulator_creates_the_apps_resources(unused_port: int) -> None:
         buckets = session.client("s3", endpoint_url=endpoint).list_buckets()["Buckets"]
         assert exports["UPLOADS_BUCKET"] in [bucket["Name"] for bucket in buckets]
 {%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+        queues = session.client("sqs", endpoint_url=endpoint).list_queues()["QueueUrls"]
+        assert exports["JOBS_QUEUE_URL"] in queues
+{%- endif %}
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -8,9 +8,10 @@ import boto3
 import pytest
 import structlog
 from fastapi.testclient import TestClient
+from watchtower import WatchtowerWarning
 
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.logs import REDACTED, flush_logs, redact
+from {{ cookiecutter.package_name }}.logs import REDACTED, configure_logging, flush_logs, redact
 from {{ cookiecutter.package_name }}.main import create_app
 
 
@@ -140,6 +141,16 @@ def test_logs_ship_to_cloudwatch_as_json(aws_settings: Settings, moto_url: str) 
     assert "eyJb" not in json.dumps(events)
 
 
+def serve_then_close_cloudwatch(settings: Settings) -> list[int]:
+    """Three requests, then logging configured anew, which closes the CloudWatch handler
+    here rather than in a later test (watchtower warns on every failed delivery)."""
+    with TestClient(create_app(settings)) as client:
+        statuses = [client.get("/health").status_code for _ in range(3)]
+    flush_logs()
+    configure_logging(settings.model_copy(update={"cloudwatch_log_group": ""}))
+    return statuses
+
+
 def test_requests_succeed_while_cloudwatch_is_unreachable(
     capsys: pytest.CaptureFixture[str], settings: Settings, unused_port: int
 ) -> None:
@@ -150,8 +161,7 @@ def test_requests_succeed_while_cloudwatch_is_unreachable(
             "log_json": True,
         }
     )
-    with TestClient(create_app(settings)) as client:
-        statuses = [client.get("/health").status_code for _ in range(3)]
-    flush_logs()
+    with pytest.warns(WatchtowerWarning, match="Failed to deliver logs"):
+        statuses = serve_then_close_cloudwatch(settings)
     assert statuses == [200, 200, 200]
     assert len(access_lines(capsys.readouterr().out)) == 3

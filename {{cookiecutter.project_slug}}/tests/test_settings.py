@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     monkeypatch.setitem(Settings.model_config, "env_file", None)
     # Deployed environments require the AWS resources the options use; give them one each.
     monkeypatch.setenv("UPLOADS_BUCKET", "test-uploads")
+    monkeypatch.setenv("JOBS_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/jobs")
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()
@@ -87,6 +89,11 @@ def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
         ("CORS_ORIGINS", "app.example.com"),
         ("LOG_LEVEL", "LOUD"),
         ("LOG_JSON", "sometimes"),
+{%- if cookiecutter.use_background_jobs == "y" %}
+        ("JOBS_BACKEND", "celery"),
+        ("JOBS_WAIT_SECONDS", "21"),
+        ("JOBS_WAIT_SECONDS", "0"),
+{%- endif %}
     ],
 )
 def test_bad_value_names_the_variable(env: pytest.MonkeyPatch, variable: str, value: str) -> None:
@@ -122,6 +129,33 @@ def test_prod_accepts_a_long_random_secret(env: pytest.MonkeyPatch) -> None:
     settings = get_settings()
     assert settings.log_json is True
     assert "s" * 32 not in repr(settings)
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+def test_jobs_go_to_sqs_when_a_queue_is_set(env: pytest.MonkeyPatch) -> None:
+    assert get_settings().jobs_backend == "sqs"
+    env.delenv("JOBS_QUEUE_URL")
+    get_settings.cache_clear()
+    assert get_settings().jobs_backend == "inline"
+
+
+def test_sqs_jobs_need_a_queue(env: pytest.MonkeyPatch) -> None:
+    env.delenv("JOBS_QUEUE_URL")
+    env.setenv("JOBS_BACKEND", "sqs")
+    with pytest.raises(SettingsError, match=r"^JOBS_QUEUE_URL: required when JOBS_BACKEND=sqs$"):
+        get_settings()
+
+
+@pytest.mark.parametrize(
+    "where", [{"ENVIRONMENT": "prod", "JWT_SECRET": "s" * 32}, {"AWS_LAMBDA_FUNCTION_NAME": "api"}]
+)
+def test_prod_and_lambda_refuse_inline_jobs(env: pytest.MonkeyPatch, where: dict[str, str]) -> None:
+    for name, value in where.items():
+        env.setenv(name, value)
+    env.setenv("JOBS_BACKEND", "inline")
+    with pytest.raises(SettingsError, match=r"^JOBS_BACKEND: prod and Lambda run jobs on SQS"):
+        get_settings()
+{%- endif %}
 
 
 def test_cors_origins_are_comma_separated(env: pytest.MonkeyPatch) -> None:
@@ -143,3 +177,11 @@ def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Invalid configuration: DB_POOL_SIZE:")
+
+
+def test_env_example_documents_every_setting() -> None:
+    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
+    documented = set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", example, re.MULTILINE))
+    # Set by the Lambda runtime, never by hand.
+    expected = {name.upper() for name in Settings.model_fields} - {"AWS_LAMBDA_FUNCTION_NAME"}
+    assert documented == expected

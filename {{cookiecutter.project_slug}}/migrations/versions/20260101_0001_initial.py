@@ -24,6 +24,9 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+{%- if cookiecutter.use_background_jobs == "y" %}
+        sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+{%- endif %}
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )

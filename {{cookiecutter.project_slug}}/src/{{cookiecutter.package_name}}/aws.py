@@ -14,21 +14,28 @@ from {{ cookiecutter.package_name }}.config import Settings, SettingsError
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
+{%- if cookiecutter.use_s3_uploads == "y" %}
     from mypy_boto3_s3 import S3Client
+{%- endif %}
     from mypy_boto3_secretsmanager import SecretsManagerClient
+{%- if cookiecutter.use_background_jobs == "y" %}
+    from mypy_boto3_sqs import SQSClient
+{%- endif %}
 
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 10
 
 
 @functools.cache
-def _client(service: str, region: str, endpoint_url: str) -> Any:
+def _client(
+    service: str, region: str, endpoint_url: str, read_timeout: int = READ_TIMEOUT_SECONDS
+) -> Any:
     import boto3
     from botocore.config import Config
 
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
+        read_timeout=read_timeout,
         retries={"mode": "standard", "max_attempts": 3},
         # Emulators serve buckets by path; AWS picks virtual-hosted style itself.
         s3={"addressing_style": "path"} if endpoint_url else None,
@@ -41,14 +48,29 @@ def _client(service: str, region: str, endpoint_url: str) -> Any:
     )
 
 
-def s3_client(settings: Settings) -> S3Client:
-    client: S3Client = _client("s3", settings.aws_region, settings.aws_endpoint_url)
-    return client
-
-
 def logs_client(settings: Settings) -> CloudWatchLogsClient:
     client: CloudWatchLogsClient = _client("logs", settings.aws_region, settings.aws_endpoint_url)
     return client
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+
+def s3_client(settings: Settings) -> S3Client:
+    client: S3Client = _client("s3", settings.aws_region, settings.aws_endpoint_url)
+    return client
+{%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+def sqs_client(settings: Settings, *, long_poll_seconds: int = 0) -> SQSClient:
+    """`long_poll_seconds`: how long receive calls may wait, added to the read timeout."""
+    client: SQSClient = _client(
+        "sqs",
+        settings.aws_region,
+        settings.aws_endpoint_url,
+        READ_TIMEOUT_SECONDS + long_poll_seconds,
+    )
+    return client
+{%- endif %}
 
 
 @functools.cache

@@ -22,6 +22,11 @@ Environment = Literal["local", "test", "dev", "staging", "prod"]
 # libpq's sslmode names, which asyncpg also accepts for its `ssl` argument.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+{%- if cookiecutter.use_background_jobs == "y" %}
+JobsBackend = Literal["inline", "sqs"]
+# SQS's own ceiling for a long poll.
+MAX_SQS_WAIT_SECONDS = 20
+{%- endif %}
 
 
 class SettingsError(ValueError):
@@ -74,6 +79,18 @@ class Settings(BaseSettings):
         "application/pdf",
         "text/plain",
     ]
+{%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+    # `sqs` sends jobs to JOBS_QUEUE_URL for the worker; `inline` runs them in-process as
+    # they are enqueued (local work, tests). Defaults to sqs when a queue URL is set.
+    jobs_queue_url: str = ""
+    jobs_backend: JobsBackend = Field(
+        default_factory=lambda data: "sqs" if data.get("jobs_queue_url") else "inline"
+    )
+    # The worker's SQS long poll; shorter polls stop sooner on SIGTERM but cost more calls
+    # (at least 1 s, so an idle worker never spins).
+    jobs_wait_seconds: int = Field(MAX_SQS_WAIT_SECONDS, ge=1, le=MAX_SQS_WAIT_SECONDS)
 {%- endif %}
 
     @field_validator("database_url")
@@ -135,6 +152,19 @@ class Settings(BaseSettings):
     def _uploads_need_a_bucket(self) -> Settings:
         if not self.uploads_bucket and self.environment not in ("local", "test"):
             raise ValueError(f"UPLOADS_BUCKET: required when ENVIRONMENT={self.environment}")
+        return self
+{%- endif %}
+
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+    @model_validator(mode="after")
+    def _sqs_needs_a_queue(self) -> Settings:
+        if self.jobs_backend == "sqs" and not self.jobs_queue_url:
+            raise ValueError("JOBS_QUEUE_URL: required when JOBS_BACKEND=sqs")
+        if self.jobs_backend == "inline" and (self.environment == "prod" or self.on_lambda):
+            # Inline jobs run inside API requests with no retry, and on Lambda they would
+            # wait for a second connection from a one-connection pool: local work only.
+            raise ValueError("JOBS_BACKEND: prod and Lambda run jobs on SQS; set JOBS_QUEUE_URL")
         return self
 {%- endif %}
 

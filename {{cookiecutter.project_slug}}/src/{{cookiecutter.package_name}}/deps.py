@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db import Database
 from {{ cookiecutter.package_name }}.errors import UnauthorizedError
+{%- if cookiecutter.use_background_jobs == "y" %}
+from {{ cookiecutter.package_name }}.jobs.base import JobQueue
+{%- endif %}
 from {{ cookiecutter.package_name }}.security import access_token_subject
 from {{ cookiecutter.package_name }}.users.models import User
 from {{ cookiecutter.package_name }}.users.service import user_for_token_subject
@@ -30,8 +33,20 @@ def get_database(request: Request) -> Database:
     return database
 
 
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+def get_jobs(request: Request) -> JobQueue:
+    jobs: JobQueue = request.app.state.jobs
+    return jobs
+{%- endif %}
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+{%- if cookiecutter.use_background_jobs == "y" %}
+JobsDep = Annotated[JobQueue, Depends(get_jobs)]
+{%- endif %}
 
 
 async def get_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:

@@ -1,6 +1,9 @@
 """AWS Lambda entry points.
 
 - `handler`: the HTTP API (API Gateway HTTP API v2, REST API v1, ALB) through Mangum.
+{%- if cookiecutter.use_background_jobs == "y" %}
+- `worker`: runs the jobs of an SQS batch and reports the failed messages.
+{%- endif %}
 - `migrate`: brings the schema to the latest migration (the deploy's migration function).
 
 Importing this module builds the app but loads no AWS SDK and no database driver and
@@ -10,14 +13,34 @@ import time (see scripts/bench_cold_start.py).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+from fastapi import FastAPI
+{% endif -%}
 from mangum import Mangum
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+from {{ cookiecutter.package_name }}.jobs.base import JobContext
+from {{ cookiecutter.package_name }}.jobs.registry import run_message
+{% endif -%}
 from {{ cookiecutter.package_name }}.logs import flush_logs
 from {{ cookiecutter.package_name }}.main import app
+
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def container_loop() -> asyncio.AbstractEventLoop:
+    """The container's one event loop, kept across invocations (Mangum runs on it too), so
+    pooled database connections, which belong to a loop, outlive an invocation."""
+    global _loop
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(_loop)
+    return _loop
 
 
 class StagePrefix:
@@ -60,10 +83,12 @@ def http_handler(asgi_app: ASGIApp) -> LambdaHandler:
     """A Lambda handler serving `asgi_app` for API Gateway (HTTP v2, REST v1) and ALB events."""
     # Lifespan off: Mangum would otherwise run start-up and shutdown around every
     # invocation, closing the database pool each time. The engine lives as long as the
-    # container, on the event loop Mangum keeps between invocations.
+    # container, on the container's event loop (which Mangum adopts when it is built).
+    container_loop()
     mangum = Mangum(StagePrefix(asgi_app), lifespan="off")
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        container_loop()
         try:
             return mangum(event, context)
         finally:
@@ -74,6 +99,35 @@ def http_handler(asgi_app: ASGIApp) -> LambdaHandler:
 
 
 handler = http_handler(app)
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+def sqs_handler(fastapi_app: FastAPI) -> LambdaHandler:
+    """A Lambda handler for SQS batches: runs each message's job, and returns the ids of
+    the failed ones (ReportBatchItemFailures) so SQS retries those alone."""
+    jobs = JobContext(fastapi_app.state.settings, fastapi_app.state.database)
+
+    async def run_batch(records: list[dict[str, Any]]) -> list[str]:
+        failed = []
+        for record in records:
+            try:
+                await run_message(jobs, record["body"], message_id=record["messageId"])
+            except Exception:  # logged by run_message; SQS retries this message alone
+                failed.append(record["messageId"])
+        return failed
+
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            failed = container_loop().run_until_complete(run_batch(event.get("Records", [])))
+        finally:
+            flush_logs()
+        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+    return handle
+
+
+worker = sqs_handler(app)
+{%- endif %}
 
 
 def migrate(event: dict[str, Any], context: Any) -> dict[str, str]:

@@ -158,9 +158,10 @@ def configure_logging(settings: Settings) -> None:
         cache_logger_on_first_use=False,
     )
     root = logging.getLogger()
-    for old in root.handlers:
-        old.close()
-    root.handlers = log_handlers(settings)
+    # Swap, then close: a line logged meanwhile by another thread finds open handlers.
+    previous, root.handlers = root.handlers, log_handlers(settings)
+    for handler in previous:
+        handler.close()
     root.setLevel(settings.log_level)
     # Uvicorn's own access lines would duplicate ours; its error lines go through root.
     logging.getLogger("uvicorn.access").disabled = True

@@ -17,6 +17,10 @@ from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_
 from {{ cookiecutter.package_name }}.db import Database, database_url
 from {{ cookiecutter.package_name }}.errors import install_error_handlers
 from {{ cookiecutter.package_name }}.items.routes import router as items_router
+{%- if cookiecutter.use_background_jobs == "y" %}
+from {{ cookiecutter.package_name }}.jobs.base import JobContext
+from {{ cookiecutter.package_name }}.jobs.queue import job_queue
+{%- endif %}
 from {{ cookiecutter.package_name }}.logs import RequestContextMiddleware, configure_logging
 from {{ cookiecutter.package_name }}.security import signing_key
 {%- if cookiecutter.use_s3_uploads == "y" %}
@@ -54,6 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+{%- if cookiecutter.use_background_jobs == "y" %}
+    app.state.jobs = job_queue(JobContext(settings, database))
+{%- endif %}
 
     install_error_handlers(app)
     if settings.cors_origins:

@@ -4,7 +4,11 @@ import uuid
 
 from fastapi import APIRouter, status
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+from {{ cookiecutter.package_name }}.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
+{% else -%}
 from {{ cookiecutter.package_name }}.deps import CurrentUser, SessionDep, SettingsDep
+{% endif -%}
 from {{ cookiecutter.package_name }}.schemas import Limit, Offset
 from {{ cookiecutter.package_name }}.uploads import service, storage
 from {{ cookiecutter.package_name }}.uploads.models import Upload
@@ -27,11 +31,23 @@ async def start_upload(
 
 
 @router.post("/{upload_id}/complete", response_model=UploadRead)
+{%- if cookiecutter.use_background_jobs == "y" %}
+async def complete_upload(
+    upload_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    jobs: JobsDep,
+) -> Upload:
+    upload = await service.get_upload(session, user, upload_id)
+    return await service.complete_upload(session, settings, upload, jobs)
+{%- else %}
 async def complete_upload(
     upload_id: uuid.UUID, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Upload:
     upload = await service.get_upload(session, user, upload_id)
     return await service.complete_upload(session, settings, upload)
+{%- endif %}
 
 
 @router.get("")

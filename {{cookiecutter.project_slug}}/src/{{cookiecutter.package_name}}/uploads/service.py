@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db import fetch_page, utcnow
 from {{ cookiecutter.package_name }}.errors import ConflictError, InvalidInputError, NotFoundError
+{%- if cookiecutter.use_background_jobs == "y" %}
+from {{ cookiecutter.package_name }}.jobs.base import JobQueue
+{%- endif %}
 from {{ cookiecutter.package_name }}.uploads import storage
+{%- if cookiecutter.use_background_jobs == "y" %}
+from {{ cookiecutter.package_name }}.uploads.jobs import ProcessUpload
+{%- endif %}
 from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus
 from {{ cookiecutter.package_name }}.uploads.schemas import PresignedUpload, UploadCreate
 from {{ cookiecutter.package_name }}.users.models import User
@@ -82,6 +88,25 @@ async def get_upload(session: AsyncSession, owner: User, upload_id: uuid.UUID) -
     if upload is None:
         raise NotFoundError("Upload not found")
     return upload
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+async def complete_upload(
+    session: AsyncSession, settings: Settings, upload: Upload, jobs: JobQueue
+) -> Upload:
+    """Marks the upload done once S3 holds the object with the declared size and type, and
+    queues its processing.
+
+    Completing again is harmless, and queues the processing again until it has run, so a
+    retry after a queue outage still gets the upload processed (the job ignores repeats).
+    """
+    if upload.status == UploadStatus.PENDING:
+        await _confirm_stored(session, settings, upload)
+    if upload.status == UploadStatus.UPLOADED:
+        await jobs.enqueue(ProcessUpload(upload_id=upload.id))
+        await session.refresh(upload)  # an inline job has processed it by now
+    return upload
+{%- else %}
 
 
 async def complete_upload(session: AsyncSession, settings: Settings, upload: Upload) -> Upload:
@@ -89,8 +114,13 @@ async def complete_upload(session: AsyncSession, settings: Settings, upload: Upl
 
     Completing twice is harmless: a finished upload is returned as it is.
     """
-    if upload.status != UploadStatus.PENDING:
-        return upload
+    if upload.status == UploadStatus.PENDING:
+        await _confirm_stored(session, settings, upload)
+    return upload
+{%- endif %}
+
+
+async def _confirm_stored(session: AsyncSession, settings: Settings, upload: Upload) -> None:
     stored = await storage.stored_object(settings, upload.key)
     if stored is None:
         raise ConflictError("The file has not been uploaded yet")
@@ -105,7 +135,6 @@ async def complete_upload(session: AsyncSession, settings: Settings, upload: Upl
     upload.status = UploadStatus.UPLOADED
     upload.completed_at = utcnow()
     await session.commit()
-    return upload
 
 
 async def list_uploads(

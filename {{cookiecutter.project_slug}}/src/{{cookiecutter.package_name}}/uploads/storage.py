@@ -6,6 +6,9 @@ the event loop. Signing is local computation.
 
 from __future__ import annotations
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+import hashlib
+{% endif -%}
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +21,23 @@ from {{ cookiecutter.package_name }}.errors import ServiceUnavailableError
 # Short-lived on purpose: a leaked URL is useless minutes later.
 UPLOAD_URL_EXPIRES_SECONDS = 300
 DOWNLOAD_URL_EXPIRES_SECONDS = 300
+{%- if cookiecutter.use_background_jobs == "y" %}
+READ_CHUNK_BYTES = 1024 * 1024
+{%- endif %}
 
 
 @dataclass(frozen=True)
 class StoredObject:
     size: int
     content_type: str
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+@dataclass(frozen=True)
+class ObjectDigest:
+    sha256: str
+    size: int
+{%- endif %}
 
 
 def bucket(settings: Settings) -> str:
@@ -74,3 +88,29 @@ def presigned_download(settings: Settings, key: str, filename: str) -> str:
         ExpiresIn=DOWNLOAD_URL_EXPIRES_SECONDS,
     )
     return url
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+async def object_digest(settings: Settings, key: str) -> ObjectDigest | None:
+    """The object's SHA-256 and byte count, read in chunks (never whole into memory), or
+    None when the object does not exist."""
+    from botocore.exceptions import ClientError
+
+    client = s3_client(settings)
+
+    def read() -> ObjectDigest | None:
+        try:
+            body = client.get_object(Bucket=bucket(settings), Key=key)["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                return None
+            raise
+        digest, size = hashlib.sha256(), 0
+        with body:
+            for chunk in body.iter_chunks(READ_CHUNK_BYTES):
+                digest.update(chunk)
+                size += len(chunk)
+        return ObjectDigest(sha256=digest.hexdigest(), size=size)
+
+    return await run_in_threadpool(read)
+{%- endif %}

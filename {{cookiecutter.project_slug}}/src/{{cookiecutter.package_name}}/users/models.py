@@ -18,3 +18,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+{%- if cookiecutter.use_background_jobs == "y" %}
+    # Written by the record_login job, so it may trail a login by the queue's delay.
+    last_login_at: Mapped[datetime | None]
+{%- endif %}

@@ -5,7 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+from {{ cookiecutter.package_name }}.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
+{% else -%}
 from {{ cookiecutter.package_name }}.deps import CurrentUser, SessionDep, SettingsDep
+{% endif -%}
 from {{ cookiecutter.package_name }}.security import create_access_token
 from {{ cookiecutter.package_name }}.users import service
 from {{ cookiecutter.package_name }}.users.models import User
@@ -25,8 +29,14 @@ async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
+{%- if cookiecutter.use_background_jobs == "y" %}
+    jobs: JobsDep,
+{%- endif %}
 ) -> Token:
     user = await service.authenticate(session, form.username, form.password)
+{%- if cookiecutter.use_background_jobs == "y" %}
+    await service.record_login(jobs, user)
+{%- endif %}
     return Token(access_token=create_access_token(str(user.id), settings))
 
 

@@ -21,6 +21,9 @@ class UserRead(BaseModel):
     email: str
     is_active: bool
     created_at: datetime
+{%- if cookiecutter.use_background_jobs == "y" %}
+    last_login_at: datetime | None
+{%- endif %}
 
 
 class Token(BaseModel):

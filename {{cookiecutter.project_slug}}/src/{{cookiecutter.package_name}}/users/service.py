@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+import contextlib
+
+{% endif -%}
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+from {{ cookiecutter.package_name }}.db import utcnow
+from {{ cookiecutter.package_name }}.errors import (
+    ConflictError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+)
+from {{ cookiecutter.package_name }}.jobs.base import JobQueue
+{% else -%}
 from {{ cookiecutter.package_name }}.errors import ConflictError, UnauthorizedError
+{% endif -%}
 from {{ cookiecutter.package_name }}.schemas import MAX_ID
 from {{ cookiecutter.package_name }}.security import (
     hash_password,
@@ -14,6 +28,9 @@ from {{ cookiecutter.package_name }}.security import (
     spend_verification_time,
     verify_password,
 )
+{%- if cookiecutter.use_background_jobs == "y" %}
+from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
+{%- endif %}
 from {{ cookiecutter.package_name }}.users.models import MAX_EMAIL_LENGTH, User
 from {{ cookiecutter.package_name }}.users.schemas import UserCreate
 
@@ -47,6 +64,15 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
             await session.commit()
         return user
     raise UnauthorizedError("Incorrect e-mail or password")
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+
+async def record_login(jobs: JobQueue, user: User) -> None:
+    """Queues the last-login update. A queue outage must not lock anyone out, so a login
+    whose update cannot be queued still succeeds (the queue has logged why)."""
+    with contextlib.suppress(ServiceUnavailableError):
+        await jobs.enqueue(RecordLogin(user_id=user.id, logged_in_at=utcnow()))
+{%- endif %}
 
 
 async def user_for_token_subject(session: AsyncSession, subject: str) -> User | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,8 @@ def cookiecutter_cli(
         capture_output=True,
         text=True,
         check=False,
+        # Its hook scripts land in the temporary directory and stay there: use pytest's.
+        env={**os.environ, "TMPDIR": tempfile.gettempdir()},
     )
 
 

@@ -33,8 +33,15 @@ UNUSED = [
             f"src/{ANSWERS['package_name']}/users/jobs.py",
             "tests/test_jobs.py",
             "tests/events/sqs.json",
+            "infra/modules/queue",
         ],
     ),
+    (ANSWERS["use_s3_uploads"] != "y", ["infra/modules/storage"]),
+    (ANSWERS["database"] == "sqlite", ["infra/modules/database"]),
+    (ANSWERS["database"] != "sqlite", ["infra/modules/efs"]),
+    (ANSWERS["compute"] != "ecs", ["infra/modules/ecs_service", "infra/modules/registry"]),
+    (ANSWERS["compute"] != "lambda", ["infra/modules/lambda_api"]),
+    (not ANSWERS["domain_name"], ["infra/modules/dns"]),
 ]
 
 

@@ -58,6 +58,29 @@ LINT_GROUPS: dict[tuple[str, ...], Answers] = {}
 for _answers in SUPPORTED:
     LINT_GROUPS.setdefault(lint_group(_answers), _answers)
 
+# The options that change the Terraform of the environments (infra/ but bootstrap): the
+# Python version only through the Lambda runtime. Bootstrap changes with `ci` alone.
+# As with lint, every combination of a group must render identical files (a test checks
+# it), so validating and scanning one representative per group covers every combination.
+INFRA_KEYS = ("database", "compute", "use_s3_uploads", "use_background_jobs", "domain_name")
+BOOTSTRAP_KEYS = ("ci",)
+
+
+def infra_group(answers: Answers) -> tuple[str, ...]:
+    group = tuple(answers[key] for key in INFRA_KEYS)
+    return (*group, answers["python_version"]) if answers["compute"] == "lambda" else group
+
+
+def bootstrap_group(answers: Answers) -> tuple[str, ...]:
+    return tuple(answers[key] for key in BOOTSTRAP_KEYS)
+
+
+INFRA_GROUPS: dict[tuple[str, ...], Answers] = {}
+BOOTSTRAP_GROUPS: dict[tuple[str, ...], Answers] = {}
+for _answers in SUPPORTED:
+    INFRA_GROUPS.setdefault(infra_group(_answers), _answers)
+    BOOTSTRAP_GROUPS.setdefault(bootstrap_group(_answers), _answers)
+
 SLOW_SUBSET: list[Answers] = [
     {
         "python_version": "3.12",

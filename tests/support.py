@@ -45,6 +45,18 @@ def lint_inputs_digest(project: Path) -> str:
     return digest.hexdigest()
 
 
+def infra_digest(project: Path, *, bootstrap: bool) -> str:
+    """A digest of the environments' Terraform (infra/ without bootstrap), or of bootstrap."""
+    infra = project / "infra"
+    digest = hashlib.sha256()
+    for path in sorted(p for p in infra.rglob("*") if p.is_file()):
+        relative = path.relative_to(infra)
+        if (relative.parts[0] == "bootstrap") == bootstrap:
+            digest.update(str(relative).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def find_python(version: str) -> str:
     """An interpreter for `version`: on PATH if it really runs, else under pyenv."""
     candidates = [shutil.which(f"python{version}")]

@@ -12,16 +12,22 @@ from pathlib import Path
 import pytest
 
 from tests.combinations import (
+    BOOTSTRAP_GROUPS,
     CHOICES,
     FEATURE_KEYS,
+    INFRA_GROUPS,
     LINT_GROUPS,
     SLOW_SUBSET,
     SUPPORTED,
     Answers,
+    bootstrap_group,
     combination_id,
+    infra_group,
     lint_group,
 )
-from tests.support import lint_inputs_digest, render
+from tests.support import infra_digest, lint_inputs_digest, render
+
+BY_ID = {combination_id(answers): answers for answers in SUPPORTED}
 
 LEFTOVER = re.compile(r"cookiecutter\.|\{%|%\}|\{#|#\}|(?<!\$)\{\{")
 
@@ -45,10 +51,26 @@ def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("renders")
 
 
+def digests(project: Path) -> dict[str, str]:
+    return {
+        "lint": lint_inputs_digest(project),
+        "infra": infra_digest(project, bootstrap=False),
+        "bootstrap": infra_digest(project, bootstrap=True),
+    }
+
+
+# (digest, representatives, group of a combination, the keys that define the groups)
+GROUPINGS = [
+    ("lint", LINT_GROUPS, lint_group, "LINT_KEYS"),
+    ("infra", INFRA_GROUPS, infra_group, "INFRA_KEYS"),
+    ("bootstrap", BOOTSTRAP_GROUPS, bootstrap_group, "BOOTSTRAP_KEYS"),
+]
+
+
 @cache
-def _representative_digest(group: tuple[str, ...], root: Path, config: Path) -> str:
-    project = render(LINT_GROUPS[group], root / ("group-" + "-".join(group)), config)
-    return lint_inputs_digest(project)
+def _representative_digests(combination: str, root: Path, config: Path) -> dict[str, str]:
+    project = render(BY_ID[combination], root / f"representative-{combination}", config)
+    return digests(project)
 
 
 @pytest.mark.parametrize("answers", SUPPORTED, ids=combination_id)
@@ -80,14 +102,16 @@ def test_combination_renders_clean(
             "empty folders"
         )
 
-        # Linting one representative per group covers this combination only if its lint
-        # inputs are identical to the representative's.
-        group = lint_group(answers)
-        representative = _representative_digest(group, render_root, cookiecutter_config)
-        assert lint_inputs_digest(project) == representative, (
-            f"lint inputs differ within group {group}: add the option that changes them "
-            "to LINT_KEYS in tests/combinations.py"
-        )
+        # Linting, validating and scanning one representative per group covers this
+        # combination only if its files are identical to the representative's.
+        own = digests(project)
+        for kind, groups, group_of, keys in GROUPINGS:
+            representative = combination_id(groups[group_of(answers)])
+            expected = _representative_digests(representative, render_root, cookiecutter_config)
+            assert own[kind] == expected[kind], (
+                f"{kind} inputs differ within group {group_of(answers)}: add the option "
+                f"that changes them to {keys} in tests/combinations.py"
+            )
     finally:
         shutil.rmtree(output)
 

@@ -1,0 +1,64 @@
+{%- set ecs = cookiecutter.compute == "ecs" -%}
+# The {{ environment }} environment: the stack module with this environment's values
+# (terraform.tfvars). What the options wire lives in ../../modules/stack.
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Project     = "{{ cookiecutter.project_slug }}"
+      Environment = "{{ environment }}"
+      ManagedBy   = "terraform"
+    }
+  }
+}
+
+module "stack" {
+  source = "../../modules/stack"
+
+  name        = "{{ cookiecutter.project_slug[:35].rstrip('-') }}-{{ environment }}"
+  environment = "{{ environment }}"
+
+  deletion_protection            = var.deletion_protection
+  log_retention_days             = var.log_retention_days
+  kms_deletion_window_in_days    = var.kms_deletion_window_in_days
+  secret_recovery_window_in_days = var.secret_recovery_window_in_days
+  az_count                       = var.az_count
+  single_nat_gateway             = var.single_nat_gateway
+  alarm_email                    = var.alarm_email
+{%- if cookiecutter.database == "postgres" %}
+
+  db_backup_retention_days = var.db_backup_retention_days
+  db_instance_class        = var.db_instance_class
+  db_multi_az              = var.db_multi_az
+{%- elif cookiecutter.database == "aurora-serverless" %}
+
+  db_backup_retention_days = var.db_backup_retention_days
+  aurora_min_capacity      = var.aurora_min_capacity
+  aurora_max_capacity      = var.aurora_max_capacity
+{%- endif %}
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+  cors_allowed_origins = var.cors_allowed_origins
+{%- endif %}
+{%- if cookiecutter.domain_name %}
+
+  domain_name      = "{{ cookiecutter.domain_name }}"
+  hosted_zone_name = var.hosted_zone_name
+{%- endif %}
+{%- if ecs %}
+
+  image_tag     = var.image_tag
+  task_cpu      = var.task_cpu
+  task_memory   = var.task_memory
+  desired_count = var.desired_count
+  min_capacity  = var.min_capacity
+  max_capacity  = var.max_capacity
+{%- else %}
+
+  package_path                = var.package_path
+  lambda_memory_size          = var.lambda_memory_size
+  lambda_reserved_concurrency = var.lambda_reserved_concurrency
+{%- endif %}
+}

@@ -1,0 +1,139 @@
+{%- set ecs = cookiecutter.compute == "ecs" -%}
+# Values for ../../modules/stack, set in terraform.tfvars; the stack module validates them.
+
+variable "region" {
+  type        = string
+  description = "AWS region of the environment."
+  default     = "{{ cookiecutter.aws_region }}"
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Protect the database and load balancer from deletion; off lets destroy remove everything."
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days every log group keeps its events."
+}
+
+variable "kms_deletion_window_in_days" {
+  type        = number
+  description = "Days a deleted KMS key waits before it is gone (7-30)."
+}
+
+variable "secret_recovery_window_in_days" {
+  type        = number
+  description = "Days a deleted secret can be restored (0, or 7-30)."
+}
+
+variable "az_count" {
+  type        = number
+  description = "Availability zones (2 or 3)."
+}
+
+variable "single_nat_gateway" {
+  type        = bool
+  description = "One NAT gateway for all zones (cheaper) instead of one per zone."
+}
+
+variable "alarm_email" {
+  type        = string
+  description = "E-mail subscribed to the alarms; null for none."
+  default     = null
+}
+{%- if cookiecutter.database != "sqlite" %}
+
+variable "db_backup_retention_days" {
+  type        = number
+  description = "Days of automated database backups (1-35)."
+}
+{%- endif %}
+{%- if cookiecutter.database == "postgres" %}
+
+variable "db_instance_class" {
+  type        = string
+  description = "RDS instance class."
+}
+
+variable "db_multi_az" {
+  type        = bool
+  description = "A standby database in a second zone."
+}
+{%- elif cookiecutter.database == "aurora-serverless" %}
+
+variable "aurora_min_capacity" {
+  type        = number
+  description = "Aurora Serverless v2 minimum ACUs."
+}
+
+variable "aurora_max_capacity" {
+  type        = number
+  description = "Aurora Serverless v2 maximum ACUs."
+}
+{%- endif %}
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Browser origins that may POST uploads straight to the bucket."
+  default     = []
+}
+{%- endif %}
+{%- if cookiecutter.domain_name %}
+
+variable "hosted_zone_name" {
+  type        = string
+  description = "The existing Route 53 public hosted zone that holds {{ cookiecutter.domain_name }} (by default its parent domain)."
+  default     = "{{ cookiecutter.domain_name if cookiecutter.domain_name.count('.') == 1 else cookiecutter.domain_name.split('.', 1)[1] }}"
+}
+{%- endif %}
+{%- if ecs %}
+
+variable "image_tag" {
+  type        = string
+  description = "Tag of the app image to run (`make deploy` passes the git revision)."
+}
+
+variable "task_cpu" {
+  type        = number
+  description = "CPU units per task (1024 = one vCPU)."
+}
+
+variable "task_memory" {
+  type        = number
+  description = "Memory per task in MiB."
+}
+
+variable "desired_count" {
+  type        = number
+  description = "Tasks to start with."
+}
+
+variable "min_capacity" {
+  type        = number
+  description = "Fewest tasks autoscaling keeps."
+}
+
+variable "max_capacity" {
+  type        = number
+  description = "Most tasks autoscaling starts."
+}
+{%- else %}
+
+variable "package_path" {
+  type        = string
+  description = "The function zip `make package` builds."
+  default     = "../../../dist/lambda.zip"
+}
+
+variable "lambda_memory_size" {
+  type        = number
+  description = "Memory of the API function in MiB."
+}
+
+variable "lambda_reserved_concurrency" {
+  type        = number
+  description = "Most concurrent API invocations (each holds a database connection)."
+}
+{%- endif %}

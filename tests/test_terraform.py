@@ -1,0 +1,222 @@
+"""The generated Terraform: formatted, valid and clean under checkov for every combination
+(one representative per group of identical files, see tests/combinations.py), plus the
+properties checkov does not check.
+
+`terraform init` runs offline from a provider mirror when TF_PLUGIN_MIRROR names one
+(.ci/run sets it), and from the registry otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+from tests.combinations import (
+    BOOTSTRAP_GROUPS,
+    INFRA_GROUPS,
+    SUPPORTED,
+    TEMPLATE,
+    Answers,
+)
+from tests.support import render, run
+
+CHECKOV = str(Path(sys.executable).parent / "checkov")
+SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
+
+
+def group_id(group: tuple[str, ...]) -> str:
+    return "-".join(value or "none" for value in group)
+
+
+@pytest.fixture(scope="session")
+def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for terraform: offline from TF_PLUGIN_MIRROR when set; a plugin cache
+    per test worker (the cache is not safe for concurrent writers)."""
+    if shutil.which("terraform") is None:
+        pytest.fail("terraform is not on PATH")
+    home = tmp_path_factory.mktemp("terraform")
+    env = {
+        **os.environ,
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+        "TF_PLUGIN_CACHE_DIR": str(home / "plugin-cache"),
+    }
+    (home / "plugin-cache").mkdir()
+    config = home / "terraformrc"
+    mirror = os.environ.get("TF_PLUGIN_MIRROR")
+    if mirror:
+        config.write_text(
+            f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+        )
+    else:
+        config.write_text("")
+    env["TF_CLI_CONFIG_FILE"] = str(config)
+    return env
+
+
+def validate(root: Path, env: dict[str, str]) -> None:
+    run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], root, env)
+    run(["terraform", "validate", "-no-color"], root, env)
+
+
+def failed_checks(directory: Path) -> list[str]:
+    """checkov's failed checks over `directory` (local modules followed), one line each."""
+    result = run(
+        [
+            CHECKOV,
+            "--directory",
+            str(directory),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--skip-path",
+            r"\.terraform",
+            "--output",
+            "json",
+            "--quiet",
+            "--soft-fail",
+        ],
+        directory,
+    )
+    reports = json.loads(result.stdout) if result.stdout.strip() else []
+    failures = []
+    for report in reports if isinstance(reports, list) else [reports]:
+        for check in report.get("results", {}).get("failed_checks", []):
+            failures.append(
+                f"{check['check_id']} {check['check_name']}: {check['resource']} "
+                f"({check['file_path']}:{check['file_line_range'][0]})"
+            )
+    return failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group", list(INFRA_GROUPS), ids=group_id)
+def test_environments_are_valid_and_pass_checkov(
+    group: tuple[str, ...], tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
+) -> None:
+    infra = render(INFRA_GROUPS[group], tmp_path, cookiecutter_config) / "infra"
+    run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", "."],
+        infra,
+        terraform_env,
+    )
+    for environment in ("dev", "prod"):
+        validate(infra / "envs" / environment, terraform_env)
+    assert failed_checks(infra / "envs") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group", list(BOOTSTRAP_GROUPS), ids=group_id)
+def test_bootstrap_is_valid_and_passes_checkov(
+    group: tuple[str, ...], tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
+) -> None:
+    infra = render(BOOTSTRAP_GROUPS[group], tmp_path, cookiecutter_config) / "infra"
+    run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", "bootstrap"],
+        infra,
+        terraform_env,
+    )
+    validate(infra / "bootstrap", terraform_env)
+    assert failed_checks(infra / "bootstrap") == []
+
+
+def test_every_checkov_skip_says_why() -> None:
+    skips = [
+        (path, match)
+        for path in (TEMPLATE / "{{cookiecutter.project_slug}}" / "infra").rglob("*.tf")
+        for match in SKIP.finditer(path.read_text())
+    ]
+    assert skips, "no skips found: has the pattern changed?"
+    for path, match in skips:
+        reason = (match.group(2) or "").strip()
+        assert len(reason.split()) >= 5, f"{path}: {match.group(0)!r} needs a reason"
+
+
+# What checkov does not check, read from the rendered Terraform with the HCL parser
+# checkov itself uses (bc-python-hcl2).
+
+
+def one(value: Any) -> Any:
+    """The parser wraps every attribute value in a one-item list; unwrap it."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def blocks(module: Path, kind: str, type_name: str) -> dict[str, Any]:
+    """Every `<kind> "<type_name>" "<name>"` block of the module's .tf files, by name."""
+    found: dict[str, Any] = {}
+    for path in module.glob("*.tf"):
+        for block in hcl2.loads(path.read_text()).get(kind, []):
+            found.update(block.get(type_name, {}))
+    return found
+
+
+@pytest.fixture(scope="module")
+def full_render(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path) -> Path:
+    """A combination that generates every bucket and every app setting."""
+    answers: Answers = next(
+        answers
+        for answers in SUPPORTED
+        if answers["use_s3_uploads"] == answers["use_background_jobs"] == "y"
+        and answers["database"] == "postgres"
+        and answers["ci"] == "github"
+    )
+    return render(answers, tmp_path_factory.mktemp("full"), cookiecutter_config)
+
+
+@pytest.mark.parametrize("module", ["modules/storage", "bootstrap"])
+def test_every_bucket_refuses_plain_http(full_render: Path, module: str) -> None:
+    directory = full_render / "infra" / module
+    buckets = blocks(directory, "resource", "aws_s3_bucket")
+    policies = blocks(directory, "resource", "aws_s3_bucket_policy")
+    documents = blocks(directory, "data", "aws_iam_policy_document")
+    assert buckets
+    for bucket in buckets:
+        arn = f"${{aws_s3_bucket.{bucket}.arn}}"
+        attached = [
+            one(policy["policy"]).removeprefix("${data.aws_iam_policy_document.").split(".")[0]
+            for policy in policies.values()
+            if one(policy["bucket"]) == f"${{aws_s3_bucket.{bucket}.id}}"
+        ]
+        statements = [statement for name in attached for statement in documents[name]["statement"]]
+        assert any(
+            one(statement.get("effect")) == "Deny"
+            and {arn, f"{arn}/*"} <= set(one(statement["resources"]))
+            and any(
+                one(condition["variable"]) == "aws:SecureTransport"
+                and one(condition["values"]) == ["false"]
+                for condition in statement.get("condition", [])
+            )
+            for statement in statements
+        ), f"{module}: bucket {bucket} lacks a TLS-only policy"
+
+
+def test_app_settings_hold_no_secret_values(full_render: Path) -> None:
+    stack = full_render / "infra" / "modules" / "stack"
+    locals_: dict[str, Any] = {}
+    for path in stack.glob("*.tf"):
+        for block in hcl2.loads(path.read_text()).get("locals", []):
+            locals_.update(block)
+    settings = one(locals_["app_environment"])
+    assert {"JWT_SECRET_ARN", "DATABASE_SECRET_ARN", "UPLOADS_BUCKET", "JOBS_QUEUE_URL"} <= set(
+        settings
+    )
+    for name, value in settings.items():
+        if re.search(r"SECRET|PASSWORD|TOKEN|KEY", name):
+            assert name.endswith("_ARN"), f"{name} would carry a secret value"
+        assert not re.search(r"password|secret_string", str(value), re.IGNORECASE), name
+
+
+def test_terraform_never_holds_a_secret_value() -> None:
+    """Secret values are set outside Terraform, so they never reach the state."""
+    for path in (TEMPLATE / "{{cookiecutter.project_slug}}" / "infra").rglob("*.tf"):
+        text = path.read_text()
+        assert "aws_secretsmanager_secret_version" not in text, path
+        assert not re.search(r"^\s*(master_)?password\s*=", text, re.MULTILINE), path

@@ -1,0 +1,2 @@
+{%- set environment = "dev" -%}
+{% include "env/outputs.tf" %}

@@ -1,0 +1,31 @@
+{%- set ecs = cookiecutter.compute == "ecs" -%}
+# dev: cheap and destroyable.
+deletion_protection            = false
+log_retention_days             = 14
+kms_deletion_window_in_days    = 7
+secret_recovery_window_in_days = 0
+az_count                       = 2
+single_nat_gateway             = true
+{%- if cookiecutter.database == "postgres" %}
+
+db_backup_retention_days = 1
+db_instance_class        = "db.t4g.micro"
+db_multi_az              = false
+{%- elif cookiecutter.database == "aurora-serverless" %}
+
+db_backup_retention_days = 1
+aurora_min_capacity      = 0.5
+aurora_max_capacity      = 2
+{%- endif %}
+{%- if ecs %}
+
+task_cpu      = 256
+task_memory   = 512
+desired_count = 1
+min_capacity  = 1
+max_capacity  = 2
+{%- else %}
+
+lambda_memory_size          = 512
+lambda_reserved_concurrency = 10
+{%- endif %}

@@ -1,0 +1,2 @@
+{%- set environment = "prod" -%}
+{% include "env/outputs.tf" %}

@@ -1,0 +1,31 @@
+{%- set ecs = cookiecutter.compute == "ecs" -%}
+# prod: survives a zone outage, keeps backups and logs, refuses accidental deletion.
+deletion_protection            = true
+log_retention_days             = 365
+kms_deletion_window_in_days    = 30
+secret_recovery_window_in_days = 30
+az_count                       = 3
+single_nat_gateway             = false
+{%- if cookiecutter.database == "postgres" %}
+
+db_backup_retention_days = 30
+db_instance_class        = "db.t4g.medium"
+db_multi_az              = true
+{%- elif cookiecutter.database == "aurora-serverless" %}
+
+db_backup_retention_days = 30
+aurora_min_capacity      = 1
+aurora_max_capacity      = 16
+{%- endif %}
+{%- if ecs %}
+
+task_cpu      = 512
+task_memory   = 1024
+desired_count = 2
+min_capacity  = 2
+max_capacity  = 6
+{%- else %}
+
+lambda_memory_size          = 1024
+lambda_reserved_concurrency = 50
+{%- endif %}

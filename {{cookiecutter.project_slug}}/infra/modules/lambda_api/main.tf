@@ -1,0 +1,398 @@
+data "aws_partition" "current" {}
+
+data "aws_vpc" "this" {
+  count = var.vpc == null ? 0 : 1
+
+  id = var.vpc.vpc_id
+}
+
+locals {
+  functions = merge(
+    {
+      api = {
+        handler              = "${var.handler_package}.lambda_handler.handler"
+        description          = "HTTP API (API Gateway HTTP API v2)"
+        timeout              = var.timeout
+        reserved_concurrency = var.reserved_concurrency
+        role_arn             = aws_iam_role.app.arn
+      }
+      # One at a time: concurrent migrations would race on the schema.
+      migrate = {
+        handler              = "${var.handler_package}.lambda_handler.migrate"
+        description          = "Database migrations (invoked by the deploy)"
+        timeout              = var.migrate_timeout
+        reserved_concurrency = 1
+        role_arn             = aws_iam_role.app.arn
+      }
+    },
+    var.queue == null ? {} : {
+      worker = {
+        handler              = "${var.handler_package}.lambda_handler.worker"
+        description          = "SQS jobs worker"
+        timeout              = var.worker_timeout
+        reserved_concurrency = var.worker_reserved_concurrency
+        role_arn             = aws_iam_role.worker[0].arn
+      }
+    },
+  )
+
+  function_names = { for k, _ in local.functions : k => "${var.name}-${k}" }
+
+  # Which functions each role runs (for its log-group permissions).
+  role_functions = merge({ app = ["api", "migrate"] }, var.queue == null ? {} : { worker = ["worker"] })
+}
+
+# Log groups exist before the functions so Lambda never creates an unencrypted one
+# that lives forever; the roles get no logs:CreateLogGroup.
+resource "aws_cloudwatch_log_group" "function" {
+  #checkov:skip=CKV_AWS_338:retention is the log_retention_days input (default 365); a dev environment keeps less on purpose
+  for_each = local.function_names
+
+  name              = "/aws/lambda/${each.value}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "assume_lambda" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+# Shared by the api and migrate functions: the app's policy, their own log groups, X-Ray.
+resource "aws_iam_role" "app" {
+  name               = "${var.name}-lambda-app"
+  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "runtime" {
+  for_each = local.role_functions
+
+  statement {
+    sid       = "OwnLogGroups"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [for k in each.value : "${aws_cloudwatch_log_group.function[k].arn}:*"]
+  }
+
+  # X-Ray has no resource-level permissions for these actions.
+  statement {
+    sid       = "XRay"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "app_runtime" {
+  name   = "runtime"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.runtime["app"].json
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "app"
+  role   = aws_iam_role.app.id
+  policy = var.app_policy_json
+}
+
+# ENI management only: the AWS managed VPC execution policy would also grant
+# logs:CreateLogGroup on every log group.
+resource "aws_iam_role_policy_attachment" "app_vpc" {
+  count = var.vpc == null ? 0 : 1
+
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
+}
+
+# The worker has its own role so that only it can consume (receive/delete) the queue.
+resource "aws_iam_role" "worker" {
+  count = var.queue == null ? 0 : 1
+
+  name               = "${var.name}-lambda-worker"
+  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "worker_queue" {
+  count = var.queue == null ? 0 : 1
+
+  statement {
+    sid = "ConsumeJobsQueue"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:ChangeMessageVisibility",
+    ]
+    resources = [var.queue.arn]
+  }
+
+  statement {
+    sid       = "DecryptJobsQueue"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "worker_runtime" {
+  count = var.queue == null ? 0 : 1
+
+  name   = "runtime"
+  role   = aws_iam_role.worker[0].id
+  policy = data.aws_iam_policy_document.runtime["worker"].json
+}
+
+resource "aws_iam_role_policy" "worker_queue" {
+  count = var.queue == null ? 0 : 1
+
+  name   = "queue"
+  role   = aws_iam_role.worker[0].id
+  policy = data.aws_iam_policy_document.worker_queue[0].json
+}
+
+resource "aws_iam_role_policy" "worker_app" {
+  count = var.queue == null ? 0 : 1
+
+  name   = "app"
+  role   = aws_iam_role.worker[0].id
+  policy = var.app_policy_json
+}
+
+resource "aws_iam_role_policy_attachment" "worker_vpc" {
+  count = var.queue != null && var.vpc != null ? 1 : 0
+
+  role       = aws_iam_role.worker[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
+}
+
+resource "aws_security_group" "this" {
+  count = var.vpc == null ? 0 : 1
+
+  name        = "${var.name}-lambda"
+  description = "Lambda functions of ${var.name}: HTTPS out, Postgres inside the VPC"
+  vpc_id      = var.vpc.vpc_id
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# AWS APIs (Secrets Manager, S3, SQS) over HTTPS, through NAT or VPC endpoints.
+resource "aws_vpc_security_group_egress_rule" "https" {
+  count = var.vpc == null ? 0 : 1
+
+  security_group_id = aws_security_group.this[0].id
+  description       = "HTTPS to AWS APIs"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "postgres" {
+  count = var.vpc == null ? 0 : 1
+
+  security_group_id = aws_security_group.this[0].id
+  description       = "Postgres inside the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_ipv4         = data.aws_vpc.this[0].cidr_block
+
+  tags = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+
+  #checkov:skip=CKV_AWS_116:a DLQ only applies to asynchronous invocations; the api and migrate functions are invoked synchronously and the worker's failures go to the SQS queue's own DLQ
+  #checkov:skip=CKV_AWS_272:the zip is built and deployed from CI by make package; code signing needs an AWS Signer profile the project does not set up
+  function_name                  = local.function_names[each.key]
+  description                    = each.value.description
+  role                           = each.value.role_arn
+  filename                       = var.package_path
+  source_code_hash               = filebase64sha256(var.package_path)
+  runtime                        = var.runtime
+  architectures                  = [var.architecture]
+  handler                        = each.value.handler
+  memory_size                    = var.memory_size
+  timeout                        = each.value.timeout
+  reserved_concurrent_executions = each.value.reserved_concurrency
+  publish                        = true
+  kms_key_arn                    = var.kms_key_arn
+
+  dynamic "environment" {
+    for_each = length(var.environment) > 0 ? [1] : []
+
+    content {
+      variables = var.environment
+    }
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  dynamic "vpc_config" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+
+    content {
+      subnet_ids         = vpc_config.value.subnet_ids
+      security_group_ids = [aws_security_group.this[0].id]
+    }
+  }
+
+  tags = var.tags
+
+  depends_on = [
+    aws_cloudwatch_log_group.function,
+    aws_iam_role_policy.app_runtime,
+    aws_iam_role_policy.worker_runtime,
+    aws_iam_role_policy_attachment.app_vpc,
+    aws_iam_role_policy_attachment.worker_vpc,
+  ]
+}
+
+# "live" is what clients reach. It starts at the first published version; afterwards the
+# deploy moves it (after the migration function succeeds), so Terraform leaves it alone.
+resource "aws_lambda_alias" "live" {
+  for_each = local.functions
+
+  name             = "live"
+  description      = "Version serving traffic; moved by the deploy"
+  function_name    = aws_lambda_function.this[each.key].function_name
+  function_version = aws_lambda_function.this[each.key].version
+
+  lifecycle {
+    ignore_changes = [function_version]
+  }
+}
+
+resource "aws_lambda_event_source_mapping" "worker" {
+  count = var.queue == null ? 0 : 1
+
+  event_source_arn                   = var.queue.arn
+  function_name                      = aws_lambda_alias.live["worker"].arn
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  # Pollers stop at the reserved concurrency instead of being throttled, which would
+  # count receives against max_receive_count and push healthy messages to the DLQ.
+  scaling_config {
+    maximum_concurrency = var.worker_reserved_concurrency
+  }
+
+  depends_on = [aws_iam_role_policy.worker_queue]
+}
+
+resource "aws_apigatewayv2_api" "this" {
+  name                         = var.name
+  description                  = "HTTP API of ${var.name}"
+  protocol_type                = "HTTP"
+  disable_execute_api_endpoint = var.domain_name != null && var.disable_execute_api_endpoint
+
+  tags = var.tags
+}
+
+resource "aws_apigatewayv2_integration" "api" {
+  api_id                 = aws_apigatewayv2_api.this.id
+  integration_type       = "AWS_PROXY"
+  integration_method     = "POST"
+  integration_uri        = aws_lambda_alias.live["api"].invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = min(var.timeout * 1000, 30000)
+}
+
+resource "aws_apigatewayv2_route" "default" {
+  #checkov:skip=CKV_AWS_309:the app authenticates per route (JWT bearer tokens); /health and the login route must stay reachable without an authorizer
+  api_id    = aws_apigatewayv2_api.this.id
+  route_key = "$default"
+  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
+resource "aws_cloudwatch_log_group" "api_access" {
+  #checkov:skip=CKV_AWS_338:retention is the log_retention_days input (default 365); a dev environment keeps less on purpose
+  name              = "/aws/apigateway/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.this.id
+  name        = "$default"
+  auto_deploy = true
+
+  default_route_settings {
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+  }
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.api_access.arn
+    format = jsonencode({
+      requestId          = "$context.requestId"
+      ip                 = "$context.identity.sourceIp"
+      requestTime        = "$context.requestTime"
+      httpMethod         = "$context.httpMethod"
+      path               = "$context.path"
+      routeKey           = "$context.routeKey"
+      status             = "$context.status"
+      protocol           = "$context.protocol"
+      responseLength     = "$context.responseLength"
+      responseLatency    = "$context.responseLatency"
+      integrationLatency = "$context.integrationLatency"
+      integrationStatus  = "$context.integrationStatus"
+      integrationError   = "$context.integrationErrorMessage"
+      userAgent          = "$context.identity.userAgent"
+    })
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lambda_permission" "api_gateway" {
+  statement_id  = "AllowHttpApiInvoke"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this["api"].function_name
+  qualifier     = aws_lambda_alias.live["api"].name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+}
+
+resource "aws_apigatewayv2_domain_name" "this" {
+  count = var.domain_name == null ? 0 : 1
+
+  domain_name = var.domain_name
+
+  domain_name_configuration {
+    certificate_arn = var.certificate_arn
+    endpoint_type   = "REGIONAL"
+    security_policy = "TLS_1_2"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_apigatewayv2_api_mapping" "this" {
+  count = var.domain_name == null ? 0 : 1
+
+  api_id      = aws_apigatewayv2_api.this.id
+  domain_name = aws_apigatewayv2_domain_name.this[0].id
+  stage       = aws_apigatewayv2_stage.default.id
+}

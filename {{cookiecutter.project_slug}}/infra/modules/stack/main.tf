@@ -1,0 +1,340 @@
+{%- set sqlite = cookiecutter.database == "sqlite" %}
+{%- set ecs = cookiecutter.compute == "ecs" %}
+{%- set uploads = cookiecutter.use_s3_uploads == "y" %}
+{%- set jobs = cookiecutter.use_background_jobs == "y" %}
+{%- set domain = cookiecutter.domain_name != "" -%}
+# One environment of {{ cookiecutter.project_name }}: the modules its options need, wired
+# together. compute={{ cookiecutter.compute }}, database={{ cookiecutter.database }}, uploads={{ cookiecutter.use_s3_uploads }}, jobs={{ cookiecutter.use_background_jobs }}{% if domain %}, domain={{ cookiecutter.domain_name }}{% endif %}.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+
+  # What the app reads (config.py). Secrets travel as ARNs the app resolves itself, so
+  # no secret value sits in the task definition, the function or the state.
+  app_environment = {
+    ENVIRONMENT          = var.environment
+    LOG_JSON             = "true"
+    CLOUDWATCH_LOG_GROUP = aws_cloudwatch_log_group.app.name
+    JWT_SECRET_ARN       = aws_secretsmanager_secret.jwt_signing_key.arn
+{%- if sqlite %}
+
+    DATABASE_URL = "sqlite+aiosqlite:////data/app.db"
+{%- else %}
+
+    DATABASE_SECRET_ARN = module.database.master_user_secret_arn
+    DATABASE_HOST       = module.database.address
+    DATABASE_PORT       = tostring(module.database.port)
+    DATABASE_NAME       = module.database.database_name
+    DB_SSL              = "require"
+{%- endif %}
+{%- if uploads %}
+
+    UPLOADS_BUCKET = module.storage.bucket_name
+{%- endif %}
+{%- if jobs %}
+
+    JOBS_BACKEND   = "sqs"
+    JOBS_QUEUE_URL = module.queue.queue_url
+{%- endif %}
+  }
+}
+
+module "kms" {
+  source = "../kms"
+
+  name                    = var.name
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  tags                    = var.tags
+}
+
+module "network" {
+  source = "../network"
+
+  name               = var.name
+  az_count           = var.az_count
+  single_nat_gateway = var.single_nat_gateway
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
+}
+
+# The app's own JSON log lines (CLOUDWATCH_LOG_GROUP), apart from the platform's output.
+resource "aws_cloudwatch_log_group" "app" {
+  #checkov:skip=CKV_AWS_338:retention is the log_retention_days input; a dev environment keeps less on purpose
+  name              = "/app/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = module.kms.key_arn
+  tags              = var.tags
+}
+
+# The JWT signing key. Terraform creates the secret but never its value (which would land
+# in the state): set it once with
+#   aws secretsmanager put-secret-value --secret-id <jwt_secret_arn output> \
+#     --secret-string "$(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+resource "aws_secretsmanager_secret" "jwt_signing_key" {
+  #checkov:skip=CKV2_AWS_57:rotating the signing key logs every user out; rotate it deliberately with put-secret-value
+  name                    = "${var.name}/jwt-signing-key"
+  description             = "HS256 signing key of ${var.name}'s access tokens (32+ random bytes)."
+  kms_key_id              = module.kms.key_arn
+  recovery_window_in_days = var.secret_recovery_window_in_days
+  tags                    = var.tags
+}
+{%- if sqlite %}
+
+module "efs" {
+  source = "../efs"
+
+  name                       = var.name
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.private_subnet_ids
+  allowed_security_group_ids = [module.ecs_service.tasks_security_group_id]
+  kms_key_arn                = module.kms.key_arn
+  tags                       = var.tags
+}
+{%- else %}
+
+module "database" {
+  source = "../database"
+
+  name                       = var.name
+  engine_mode                = "{{ cookiecutter.database }}"
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.private_subnet_ids
+  allowed_security_group_ids = [{% if ecs %}module.ecs_service.tasks_security_group_id{% else %}module.lambda_api.security_group_id{% endif %}]
+  kms_key_arn                = module.kms.key_arn
+{%- if cookiecutter.database == "postgres" %}
+
+  instance_class = var.db_instance_class
+  multi_az       = var.db_multi_az
+{%- else %}
+
+  aurora_min_capacity = var.aurora_min_capacity
+  aurora_max_capacity = var.aurora_max_capacity
+{%- endif %}
+
+  backup_retention_period = var.db_backup_retention_days
+  deletion_protection     = var.deletion_protection
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+{%- endif %}
+{%- if uploads %}
+
+module "storage" {
+  source = "../storage"
+
+  name                 = var.name
+  kms_key_arn          = module.kms.key_arn
+  cors_allowed_origins = var.cors_allowed_origins
+  force_destroy        = !var.deletion_protection
+  tags                 = var.tags
+}
+{%- endif %}
+{%- if jobs %}
+
+module "queue" {
+  source = "../queue"
+
+  name        = var.name
+  kms_key_arn = module.kms.key_arn
+  tags        = var.tags
+}
+{%- endif %}
+{%- if domain %}
+
+data "aws_route53_zone" "this" {
+  name = var.hosted_zone_name
+}
+
+module "dns" {
+  source = "../dns"
+
+  name        = var.name
+  domain_name = var.domain_name
+  zone_id     = data.aws_route53_zone.this.zone_id
+{%- if ecs %}
+
+  alias_target = {
+    name    = module.ecs_service.alb_dns_name
+    zone_id = module.ecs_service.alb_zone_id
+  }
+{%- else %}
+
+  alias_target = module.lambda_api.custom_domain_target
+{%- endif %}
+
+  tags = var.tags
+}
+{%- endif %}
+
+# Least privilege for the app: its secrets, its log group, its key{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
+data "aws_iam_policy_document" "app" {
+  statement {
+    sid       = "ReadOwnSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.jwt_signing_key.arn{% if not sqlite %}, module.database.master_user_secret_arn{% endif %}]
+  }
+
+  statement {
+    sid       = "UseOwnKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [module.kms.key_arn]
+  }
+
+  statement {
+    sid       = "WriteOwnLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.app.arn}:*"]
+  }
+{%- if uploads %}
+
+  statement {
+    sid       = "UploadsUnderTheirPrefix"
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = ["${module.storage.bucket_arn}/uploads/*"]
+  }
+{%- endif %}
+{%- if jobs %}
+
+  statement {
+    sid       = "SendJobs"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.queue.queue_arn]
+  }
+{%- if ecs %}
+
+  # The ECS worker service runs with the same task role.
+  statement {
+    sid = "ConsumeJobs"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [module.queue.queue_arn]
+  }
+{%- endif %}
+{%- endif %}
+}
+{%- if ecs %}
+
+module "registry" {
+  source = "../registry"
+
+  name         = var.name
+  kms_key_arn  = module.kms.key_arn
+  force_delete = !var.deletion_protection
+  tags         = var.tags
+}
+
+module "ecs_service" {
+  source = "../ecs_service"
+
+  name               = var.name
+  vpc_id             = module.network.vpc_id
+  public_subnet_ids  = module.network.public_subnet_ids
+  private_subnet_ids = module.network.private_subnet_ids
+  image              = "${module.registry.repository_url}:${var.image_tag}"
+  cpu                = var.task_cpu
+  memory             = var.task_memory
+  environment        = merge(local.app_environment, { AWS_REGION = local.region })
+  app_policy_json    = data.aws_iam_policy_document.app.json
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
+  desired_count      = var.desired_count
+  min_capacity       = var.min_capacity
+  max_capacity       = var.max_capacity
+  migration_command  = ["python", "-m", "{{ cookiecutter.package_name }}.migrate"]
+{%- if jobs %}
+
+  worker_command = ["python", "-m", "{{ cookiecutter.package_name }}.worker"]
+{%- endif %}
+{%- if sqlite %}
+
+  efs = {
+    file_system_id  = module.efs.file_system_id
+    access_point_id = module.efs.access_point_id
+  }
+{%- endif %}
+{%- if domain %}
+
+  domain_name     = var.domain_name
+  certificate_arn = module.dns.certificate_arn
+{%- endif %}
+
+  alb_deletion_protection = var.deletion_protection
+  tags                    = var.tags
+}
+{%- else %}
+
+module "lambda_api" {
+  source = "../lambda_api"
+
+  name            = var.name
+  package_path    = var.package_path
+  runtime         = "python{{ cookiecutter.python_version }}"
+  handler_package = "{{ cookiecutter.package_name }}"
+  # Lambda sets AWS_REGION itself (and refuses it as a variable).
+  environment          = local.app_environment
+  app_policy_json      = data.aws_iam_policy_document.app.json
+  kms_key_arn          = module.kms.key_arn
+  log_retention_days   = var.log_retention_days
+  memory_size          = var.lambda_memory_size
+  reserved_concurrency = var.lambda_reserved_concurrency
+  vpc = {
+    vpc_id     = module.network.vpc_id
+    subnet_ids = module.network.private_subnet_ids
+  }
+{%- if jobs %}
+
+  queue = {
+    arn = module.queue.queue_arn
+  }
+{%- endif %}
+{%- if domain %}
+
+  domain_name     = var.domain_name
+  certificate_arn = module.dns.certificate_arn
+{%- endif %}
+
+  tags = var.tags
+}
+{%- endif %}
+
+module "monitoring" {
+  source = "../monitoring"
+
+  name        = var.name
+  kms_key_arn = module.kms.key_arn
+  alarm_email = var.alarm_email
+  compute     = "{{ cookiecutter.compute }}"
+{%- if ecs %}
+
+  alb_arn_suffix          = module.ecs_service.alb_arn_suffix
+  target_group_arn_suffix = module.ecs_service.target_group_arn_suffix
+{%- else %}
+
+  lambda_function_names = [module.lambda_api.function_names["api"]]
+  api_id                = module.lambda_api.api_id
+{%- endif %}
+{%- if not sqlite %}
+
+  database = {
+    dimension_name  = module.database.cloudwatch_metric_dimension.name
+    dimension_value = module.database.cloudwatch_metric_dimension.value
+  }
+{%- endif %}
+{%- if jobs %}
+
+  dlq_name = module.queue.dlq_name
+{%- endif %}
+
+  tags = var.tags
+}

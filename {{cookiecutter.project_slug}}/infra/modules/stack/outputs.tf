@@ -1,0 +1,115 @@
+{%- set sqlite = cookiecutter.database == "sqlite" %}
+{%- set ecs = cookiecutter.compute == "ecs" -%}
+output "url" {
+  description = "Base URL of the API."
+  value       = {% if ecs %}module.ecs_service.url{% else %}module.lambda_api.api_url{% endif %}
+}
+
+output "app_environment" {
+  description = "The settings the app runs with (names, ARNs and URLs only; no secret values)."
+  value       = local.app_environment
+}
+
+output "app_log_group_name" {
+  description = "CloudWatch log group of the app's JSON log lines (`make logs` tails it)."
+  value       = aws_cloudwatch_log_group.app.name
+}
+
+output "jwt_secret_arn" {
+  description = "Secret that holds the JWT signing key; set its value outside Terraform."
+  value       = aws_secretsmanager_secret.jwt_signing_key.arn
+}
+
+output "kms_key_arn" {
+  description = "The environment's KMS key."
+  value       = module.kms.key_arn
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets (where one-off tasks run)."
+  value       = module.network.private_subnet_ids
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the alarms publish to."
+  value       = module.monitoring.topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the environment."
+  value       = module.monitoring.dashboard_name
+}
+{%- if not sqlite %}
+
+output "database_secret_arn" {
+  description = "RDS-managed secret with the database user and password (read by the app)."
+  value       = module.database.master_user_secret_arn
+}
+
+output "database_address" {
+  description = "Database writer endpoint."
+  value       = module.database.address
+}
+{%- endif %}
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+output "uploads_bucket" {
+  description = "Bucket that receives presigned uploads."
+  value       = module.storage.bucket_name
+}
+{%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+output "jobs_queue_url" {
+  description = "SQS queue of background jobs."
+  value       = module.queue.queue_url
+}
+
+output "jobs_dlq_url" {
+  description = "Dead-letter queue of jobs that kept failing."
+  value       = module.queue.dlq_url
+}
+{%- endif %}
+{%- if ecs %}
+
+output "repository_url" {
+  description = "ECR repository `make image` pushes to."
+  value       = module.registry.repository_url
+}
+
+output "cluster_name" {
+  description = "ECS cluster."
+  value       = module.ecs_service.cluster_name
+}
+
+output "service_name" {
+  description = "ECS service of the API."
+  value       = module.ecs_service.service_name
+}
+
+output "worker_service_name" {
+  description = "ECS service of the job worker (null without jobs)."
+  value       = module.ecs_service.worker_service_name
+}
+
+output "migration_task_definition_arn" {
+  description = "Task definition of the one-off migration task."
+  value       = module.ecs_service.migration_task_definition_arn
+}
+
+output "tasks_security_group_id" {
+  description = "Security group of the app's tasks (one-off tasks use it too)."
+  value       = module.ecs_service.tasks_security_group_id
+}
+{%- else %}
+
+output "function_names" {
+  description = "Lambda functions by role: api, worker (with jobs), migrate."
+  value       = module.lambda_api.function_names
+}
+
+output "alias_arns" {
+  description = "The `live` alias of each function."
+  value       = module.lambda_api.alias_arns
+}
+{%- endif %}

@@ -1,0 +1,185 @@
+{%- set sqlite = cookiecutter.database == "sqlite" %}
+{%- set ecs = cookiecutter.compute == "ecs" %}
+{%- set domain = cookiecutter.domain_name != "" -%}
+variable "name" {
+  type        = string
+  description = "Prefix of every resource name, e.g. \"{{ cookiecutter.project_slug[:30] }}-dev\"."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,38}[a-z0-9]$", var.name))
+    error_message = "name must be 3-40 lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "The app's ENVIRONMENT: dev or prod (prod refuses unsafe settings at start-up)."
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource (the providers also set default_tags)."
+  default     = {}
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Protect data and entry points from deletion (database, load balancer); off also lets destroy empty the uploads bucket and the image registry. On in prod."
+  default     = true
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days every log group keeps its events."
+  default     = 365
+}
+
+variable "kms_deletion_window_in_days" {
+  type        = number
+  description = "Days a deleted KMS key waits before it is gone (7-30)."
+  default     = 30
+}
+
+variable "secret_recovery_window_in_days" {
+  type        = number
+  description = "Days a deleted secret can be restored (0 deletes at once, for throwaway environments)."
+  default     = 30
+
+  validation {
+    condition     = var.secret_recovery_window_in_days == 0 || (var.secret_recovery_window_in_days >= 7 && var.secret_recovery_window_in_days <= 30)
+    error_message = "secret_recovery_window_in_days must be 0 or 7-30."
+  }
+}
+
+variable "az_count" {
+  type        = number
+  description = "Availability zones to spread subnets over (2 or 3)."
+  default     = 2
+}
+
+variable "single_nat_gateway" {
+  type        = bool
+  description = "One NAT gateway for all zones (cheaper) instead of one per zone (survives a zone outage)."
+  default     = false
+}
+
+variable "alarm_email" {
+  type        = string
+  description = "E-mail subscribed to the alarms (AWS asks it to confirm). Null: no subscription."
+  default     = null
+}
+{%- if not sqlite %}
+
+variable "db_backup_retention_days" {
+  type        = number
+  description = "Days of automated database backups (1-35)."
+  default     = 7
+}
+{%- if cookiecutter.database == "postgres" %}
+
+variable "db_instance_class" {
+  type        = string
+  description = "RDS instance class."
+  default     = "db.t4g.micro"
+}
+
+variable "db_multi_az" {
+  type        = bool
+  description = "A standby in a second zone that takes over on failure."
+  default     = false
+}
+{%- else %}
+
+variable "aurora_min_capacity" {
+  type        = number
+  description = "Aurora Serverless v2 minimum capacity (ACUs, 0.5-256)."
+  default     = 0.5
+}
+
+variable "aurora_max_capacity" {
+  type        = number
+  description = "Aurora Serverless v2 maximum capacity (ACUs, 0.5-256)."
+  default     = 2
+}
+{%- endif %}
+{%- endif %}
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Browser origins that may POST uploads straight to the bucket, e.g. [\"https://app.example.com\"]."
+  default     = []
+}
+{%- endif %}
+{%- if domain %}
+
+variable "domain_name" {
+  type        = string
+  description = "The API's host name (certificate and DNS record)."
+}
+
+variable "hosted_zone_name" {
+  type        = string
+  description = "The existing Route 53 public hosted zone that holds domain_name."
+}
+{%- endif %}
+{%- if ecs %}
+
+variable "image_tag" {
+  type        = string
+  description = "Tag of the app image in the registry (the git revision `make image` pushed)."
+}
+
+variable "task_cpu" {
+  type        = number
+  description = "CPU units per task (1024 = one vCPU)."
+  default     = 512
+}
+
+variable "task_memory" {
+  type        = number
+  description = "Memory per task, in MiB."
+  default     = 1024
+}
+
+variable "desired_count" {
+  type        = number
+  description = "Tasks to start with; autoscaling moves between min_capacity and max_capacity.{% if sqlite %} SQLite on EFS always runs one.{% endif %}"
+  default     = 2
+}
+
+variable "min_capacity" {
+  type        = number
+  description = "Fewest tasks autoscaling keeps."
+  default     = 2
+}
+
+variable "max_capacity" {
+  type        = number
+  description = "Most tasks autoscaling starts."
+  default     = 6
+}
+{%- else %}
+
+variable "package_path" {
+  type        = string
+  description = "The function zip `make package` builds."
+}
+
+variable "lambda_memory_size" {
+  type        = number
+  description = "Memory of the API function in MiB (CPU grows with it)."
+  default     = 512
+}
+
+variable "lambda_reserved_concurrency" {
+  type        = number
+  description = "Most concurrent API invocations; each holds one database connection."
+  default     = 20
+}
+{%- endif %}

@@ -61,190 +61,126 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = var.alarm_email
 }
 
-# --- ECS: ALB ---------------------------------------------------------------------
+# --- Alarms -----------------------------------------------------------------------
 
-resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
-  for_each = local.ecs ? local.alb_5xx_metrics : {}
-
-  alarm_name          = "${var.name}-alb-${each.key}-5xx"
-  alarm_description   = "${each.value} above ${var.http_5xx_threshold} in ${var.period_seconds} s"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = each.value
-  dimensions          = local.alb_dimensions
-  statistic           = "Sum"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.http_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching" # no requests, no errors
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
+locals {
+  # Every alarm by name. Defaults: `statistic` is a CloudWatch statistic or a percentile
+  # ("p95"); missing data means no traffic, so no errors ("notBreaching").
+  alarms = merge(
+    local.ecs ? merge(
+      {
+        for key, metric in local.alb_5xx_metrics : "${var.name}-alb-${key}-5xx" => {
+          description = "${metric} above ${var.http_5xx_threshold} in ${var.period_seconds} s"
+          namespace   = "AWS/ApplicationELB"
+          metric      = metric
+          dimensions  = local.alb_dimensions
+          statistic   = "Sum"
+          threshold   = var.http_5xx_threshold
+        }
+      },
+      {
+        "${var.name}-alb-latency-p95" = {
+          description = "Target response time p95 above ${var.latency_p95_threshold_seconds} s"
+          namespace   = "AWS/ApplicationELB"
+          metric      = "TargetResponseTime"
+          dimensions  = local.tg_dimensions
+          statistic   = "p95"
+          threshold   = var.latency_p95_threshold_seconds
+        }
+      },
+    ) : {},
+    local.lambda ? merge(
+      {
+        for name in var.lambda_function_names : "${name}-errors" => {
+          description = "Invocation errors of ${name} above ${var.lambda_errors_threshold} in ${var.period_seconds} s"
+          namespace   = "AWS/Lambda"
+          metric      = "Errors"
+          dimensions  = { FunctionName = name }
+          statistic   = "Sum"
+          threshold   = var.lambda_errors_threshold
+        }
+      },
+      {
+        for name in var.lambda_function_names : "${name}-throttles" => {
+          description = "Throttled invocations of ${name} (reserved concurrency reached) above ${var.lambda_throttles_threshold} in ${var.period_seconds} s"
+          namespace   = "AWS/Lambda"
+          metric      = "Throttles"
+          dimensions  = { FunctionName = name }
+          statistic   = "Sum"
+          threshold   = var.lambda_throttles_threshold
+        }
+      },
+      {
+        "${var.name}-api-5xx" = {
+          description = "HTTP API 5xx responses above ${var.http_5xx_threshold} in ${var.period_seconds} s"
+          namespace   = "AWS/ApiGateway"
+          metric      = "5xx"
+          dimensions  = local.api_dimensions
+          statistic   = "Sum"
+          threshold   = var.http_5xx_threshold
+        }
+        "${var.name}-api-latency-p95" = {
+          description = "HTTP API latency p95 above ${var.latency_p95_threshold_seconds} s"
+          namespace   = "AWS/ApiGateway"
+          metric      = "Latency"
+          dimensions  = local.api_dimensions
+          statistic   = "p95"
+          threshold   = var.latency_p95_threshold_seconds * 1000 # this metric is in milliseconds
+        }
+      },
+    ) : {},
+    # Missing data keeps the last state: a silent database is not a healthy one, and a
+    # paused Aurora Serverless v2 cluster should not flap the alarm either.
+    var.database == null ? {} : {
+      "${var.name}-db-cpu" = {
+        description        = "Database CPU above ${var.db_cpu_threshold_percent}%"
+        namespace          = "AWS/RDS"
+        metric             = "CPUUtilization"
+        dimensions         = local.db_dimensions
+        statistic          = "Average"
+        threshold          = var.db_cpu_threshold_percent
+        treat_missing_data = "missing"
+      }
+      "${var.name}-db-connections" = {
+        description        = "Database connections above ${var.db_connections_threshold}"
+        namespace          = "AWS/RDS"
+        metric             = "DatabaseConnections"
+        dimensions         = local.db_dimensions
+        statistic          = "Maximum"
+        threshold          = var.db_connections_threshold
+        treat_missing_data = "missing"
+      }
+    },
+    # One message in the dead-letter queue is a job that failed for good: alarm at once.
+    var.dlq_name == null ? {} : {
+      "${var.name}-dlq-not-empty" = {
+        description        = "Jobs failed for good: messages waiting in ${var.dlq_name}"
+        namespace          = "AWS/SQS"
+        metric             = "ApproximateNumberOfMessagesVisible"
+        dimensions         = { QueueName = var.dlq_name }
+        statistic          = "Maximum"
+        threshold          = 0
+        evaluation_periods = 1
+      }
+    },
+  )
 }
 
-resource "aws_cloudwatch_metric_alarm" "alb_latency" {
-  count = local.ecs ? 1 : 0
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  alarm_name          = "${var.name}-alb-latency-p95"
-  alarm_description   = "Target response time p95 above ${var.latency_p95_threshold_seconds} s"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "TargetResponseTime"
-  dimensions          = local.tg_dimensions
-  extended_statistic  = "p95"
+  alarm_name          = each.key
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = startswith(each.value.statistic, "p") ? null : each.value.statistic
+  extended_statistic  = startswith(each.value.statistic, "p") ? each.value.statistic : null
   period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.latency_p95_threshold_seconds
+  evaluation_periods  = lookup(each.value, "evaluation_periods", var.evaluation_periods)
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-# --- Lambda + HTTP API ------------------------------------------------------------
-
-resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each = local.lambda ? toset(var.lambda_function_names) : toset([])
-
-  alarm_name          = "${each.key}-errors"
-  alarm_description   = "Invocation errors of ${each.key} above ${var.lambda_errors_threshold} in ${var.period_seconds} s"
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.key }
-  statistic           = "Sum"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.lambda_errors_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
-  for_each = local.lambda ? toset(var.lambda_function_names) : toset([])
-
-  alarm_name          = "${each.key}-throttles"
-  alarm_description   = "Throttled invocations of ${each.key} (reserved concurrency reached) above ${var.lambda_throttles_threshold} in ${var.period_seconds} s"
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.key }
-  statistic           = "Sum"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.lambda_throttles_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "api_5xx" {
-  count = local.lambda ? 1 : 0
-
-  alarm_name          = "${var.name}-api-5xx"
-  alarm_description   = "HTTP API 5xx responses above ${var.http_5xx_threshold} in ${var.period_seconds} s"
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "5xx"
-  dimensions          = local.api_dimensions
-  statistic           = "Sum"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.http_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "api_latency" {
-  count = local.lambda ? 1 : 0
-
-  alarm_name          = "${var.name}-api-latency-p95"
-  alarm_description   = "HTTP API latency p95 above ${var.latency_p95_threshold_seconds} s"
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "Latency"
-  dimensions          = local.api_dimensions
-  extended_statistic  = "p95"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.latency_p95_threshold_seconds * 1000 # this metric is in milliseconds
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-# --- Database ---------------------------------------------------------------------
-
-# Missing data keeps the last state: a silent database is not a healthy one, and a paused
-# Aurora Serverless v2 cluster should not flap the alarm either.
-resource "aws_cloudwatch_metric_alarm" "db_cpu" {
-  count = var.database == null ? 0 : 1
-
-  alarm_name          = "${var.name}-db-cpu"
-  alarm_description   = "Database CPU above ${var.db_cpu_threshold_percent}%"
-  namespace           = "AWS/RDS"
-  metric_name         = "CPUUtilization"
-  dimensions          = local.db_dimensions
-  statistic           = "Average"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.db_cpu_threshold_percent
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "missing"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "db_connections" {
-  count = var.database == null ? 0 : 1
-
-  alarm_name          = "${var.name}-db-connections"
-  alarm_description   = "Database connections above ${var.db_connections_threshold}"
-  namespace           = "AWS/RDS"
-  metric_name         = "DatabaseConnections"
-  dimensions          = local.db_dimensions
-  statistic           = "Maximum"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.db_connections_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "missing"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-# --- Jobs dead-letter queue -------------------------------------------------------
-
-resource "aws_cloudwatch_metric_alarm" "dlq" {
-  count = var.dlq_name == null ? 0 : 1
-
-  alarm_name          = "${var.name}-dlq-not-empty"
-  alarm_description   = "Jobs failed for good: messages waiting in ${var.dlq_name}"
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.dlq_name }
-  statistic           = "Maximum"
-  period              = var.period_seconds
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
+  treat_missing_data  = lookup(each.value, "treat_missing_data", "notBreaching")
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
 

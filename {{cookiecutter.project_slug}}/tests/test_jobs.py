@@ -297,18 +297,17 @@ class TestOnSqs:
         tmp_path: Path,
     ) -> None:
         headers = auth_headers("sigterm@example.com")
-        environment = {
-            **{name: value for name, value in os.environ.items() if not name.startswith("JOBS_")},
-            "ENVIRONMENT": "test",
-            "LOG_JSON": "true",
-            "DATABASE_URL": sqs_settings.database_url,
-            "DB_SSL": "disable",
-            "JWT_SECRET": TEST_JWT_SECRET,
-            "AWS_ENDPOINT_URL": sqs_settings.aws_endpoint_url,
-            "AWS_REGION": sqs_settings.aws_region,
-            "JOBS_QUEUE_URL": sqs_settings.jobs_queue_url,
-            "JOBS_WAIT_SECONDS": "1",
-        }
+        environment = worker_environment(
+            ENVIRONMENT="test",
+            LOG_JSON="true",
+            DATABASE_URL=sqs_settings.database_url,
+            DB_SSL="disable",
+            JWT_SECRET=TEST_JWT_SECRET,
+            AWS_ENDPOINT_URL=sqs_settings.aws_endpoint_url,
+            AWS_REGION=sqs_settings.aws_region,
+            JOBS_QUEUE_URL=sqs_settings.jobs_queue_url,
+            JOBS_WAIT_SECONDS="1",
+        )
         with worker_process(environment, tmp_path) as (process, lines):
             assert wait_for_event(lines, "job_finished")["job"] == "record_login"
             process.send_signal(signal.SIGTERM)
@@ -399,13 +398,9 @@ def test_sigterm_finishes_the_job_in_hand_and_returns_the_rest(
 
 
 def test_worker_needs_a_queue(tmp_path: Path) -> None:
-    environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("JOBS_")},
-        "ENVIRONMENT": "local",
-    }
     result = subprocess.run(
         [sys.executable, "-m", "{{ cookiecutter.package_name }}.worker"],
-        env=environment,
+        env=worker_environment(ENVIRONMENT="local"),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -416,6 +411,12 @@ def test_worker_needs_a_queue(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         "Invalid configuration: JOBS_QUEUE_URL: the worker reads jobs from SQS; set it"
     ]
+
+
+def worker_environment(**settings: str) -> dict[str, str]:
+    """This process's environment without its JOBS_* variables, plus `settings`."""
+    inherited = {name: value for name, value in os.environ.items() if not name.startswith("JOBS_")}
+    return {**inherited, **settings}
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,3 +26,46 @@ def hook_scripts_stay_in_pytest_tmp(tmp_path_factory: pytest.TempPathFactory) ->
     tempfile.tempdir = str(tmp_path_factory.mktemp("hook-scripts"))
     yield
     tempfile.tempdir = previous
+
+
+@pytest.fixture(scope="session")
+def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for terraform: offline from TF_PLUGIN_MIRROR when set; a plugin cache
+    per test worker (the cache is not safe for concurrent writers)."""
+    if shutil.which("terraform") is None:
+        pytest.fail("terraform is not on PATH")
+    home = tmp_path_factory.mktemp("terraform")
+    env = {
+        **os.environ,
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+        "TF_PLUGIN_CACHE_DIR": str(home / "plugin-cache"),
+    }
+    (home / "plugin-cache").mkdir()
+    config = home / "terraformrc"
+    mirror = os.environ.get("TF_PLUGIN_MIRROR")
+    if mirror:
+        config.write_text(
+            f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+        )
+    else:
+        config.write_text("")
+    env["TF_CLI_CONFIG_FILE"] = str(config)
+    return env
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the emulator gaps the Terraform apply tests patched or pinned (tests/emulator),
+    once, after a run that applied anything."""
+    gaps = dict.fromkeys(
+        gap
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == "emulator_gaps"
+        for gap in value
+    )
+    if gaps:
+        terminalreporter.section("emulator gaps patched or pinned (tests/emulator)")
+        for gap in gaps:
+            terminalreporter.line(gap)

@@ -3,15 +3,13 @@
 properties checkov does not check.
 
 `terraform init` runs offline from a provider mirror when TF_PLUGIN_MIRROR names one
-(.ci/run sets it), and from the registry otherwise.
+(.ci/run sets it), and from the registry otherwise (the `terraform_env` fixture).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,32 +32,6 @@ SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
 
 def group_id(group: tuple[str, ...]) -> str:
     return "-".join(value or "none" for value in group)
-
-
-@pytest.fixture(scope="session")
-def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment for terraform: offline from TF_PLUGIN_MIRROR when set; a plugin cache
-    per test worker (the cache is not safe for concurrent writers)."""
-    if shutil.which("terraform") is None:
-        pytest.fail("terraform is not on PATH")
-    home = tmp_path_factory.mktemp("terraform")
-    env = {
-        **os.environ,
-        "TF_IN_AUTOMATION": "1",
-        "CHECKPOINT_DISABLE": "1",
-        "TF_PLUGIN_CACHE_DIR": str(home / "plugin-cache"),
-    }
-    (home / "plugin-cache").mkdir()
-    config = home / "terraformrc"
-    mirror = os.environ.get("TF_PLUGIN_MIRROR")
-    if mirror:
-        config.write_text(
-            f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
-        )
-    else:
-        config.write_text("")
-    env["TF_CLI_CONFIG_FILE"] = str(config)
-    return env
 
 
 def validate(root: Path, env: dict[str, str]) -> None:

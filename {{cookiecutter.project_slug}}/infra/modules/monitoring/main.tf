@@ -191,8 +191,10 @@ resource "aws_cloudwatch_metric_alarm" "this" {
 
 locals {
   # One entry per graph; metrics use the dashboard's [namespace, metric, dim, value, ...] form.
+  # Each group is filtered with `if` rather than chosen with `? :`, which would need both
+  # branches to have one type (a tuple of graphs and an empty tuple do not).
   graphs = concat(
-    local.ecs ? [
+    [for graph in [
       {
         title   = "ALB 5xx"
         stat    = "Sum"
@@ -203,8 +205,8 @@ locals {
         stat    = "p95"
         metrics = [concat(["AWS/ApplicationELB", "TargetResponseTime"], flatten([for k, v in local.tg_dimensions : [k, v]]))]
       },
-    ] : [],
-    local.lambda ? [
+    ] : graph if local.ecs],
+    [for graph in [
       {
         title   = "Lambda errors"
         stat    = "Sum"
@@ -225,8 +227,8 @@ locals {
         stat    = "p95"
         metrics = [["AWS/ApiGateway", "Latency", "ApiId", local.api_dimensions.ApiId]]
       },
-    ] : [],
-    var.database == null ? [] : [
+    ] : graph if local.lambda],
+    [for graph in [
       {
         title   = "Database CPU (%)"
         stat    = "Average"
@@ -237,14 +239,14 @@ locals {
         stat    = "Maximum"
         metrics = [concat(["AWS/RDS", "DatabaseConnections"], flatten([for k, v in local.db_dimensions : [k, v]]))]
       },
-    ],
-    var.dlq_name == null ? [] : [
+    ] : graph if var.database != null],
+    [for graph in [
       {
         title   = "Dead-letter queue messages"
         stat    = "Maximum"
         metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.dlq_name]]
       },
-    ],
+    ] : graph if var.dlq_name != null],
   )
 }
 

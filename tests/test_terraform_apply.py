@@ -1,0 +1,111 @@
+"""The generated Terraform applied for real, against moto on loopback (tests/emulator).
+
+For each SLOW_SUBSET combination (between them every value of every option, a domain
+included): bootstrap is applied and re-planned with no changes; envs/dev is initialised
+on the S3 backend in the state bucket bootstrap made, applied, re-planned with no changes
+(`plan -detailed-exitcode` = 0) and destroyed. The emulator's own files (provider
+endpoints, backend settings, the few attributes moto cannot round-trip) are written into
+the rendered copy; the generated files are used as they are. The tfvars the test writes
+set only real inputs: the image tag or function zip `make deploy` would pass, and the
+hosted zone the domain lives in. Bootstrap is not destroyed: its bucket holds the state,
+and the server is thrown away.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.combinations import SLOW_SUBSET, Answers, combination_id
+from tests.emulator import CREDENTIALS, backend_config, gaps, moto_server, point_at_emulator
+from tests.support import render, run
+
+# The provider polls moto's resources to their final states; a whole apply takes minutes.
+TIMEOUT = 1800
+
+
+def terraform(root: Path, env: dict[str, str], command: str, *args: str) -> str:
+    options = ["-no-color"] if command == "output" else ["-no-color", "-input=false"]
+    return run(["terraform", command, *options, *args], root, env, TIMEOUT).stdout
+
+
+def assert_no_changes(root: Path, env: dict[str, str], *args: str) -> None:
+    """`terraform plan -detailed-exitcode` must exit 0: what was applied reads back the same."""
+    plan = subprocess.run(
+        ["terraform", "plan", "-detailed-exitcode", "-input=false", "-no-color", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert plan.returncode == 0, (
+        f"plan in {root} after apply: exit {plan.returncode} (2 = changes)\n"
+        f"{plan.stdout[-20000:]}\n{plan.stderr[-5000:]}"
+    )
+
+
+def function_zip(directory: Path) -> Path:
+    """What `make package` would build; moto stores the code but never runs it."""
+    path = directory / "lambda.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("placeholder.py", "")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answers", SLOW_SUBSET, ids=combination_id)
+def test_dev_environment_applies_on_the_emulator(
+    answers: Answers,
+    tmp_path: Path,
+    cookiecutter_config: Path,
+    terraform_env: dict[str, str],
+    record_property: pytest.RecordProperty,
+) -> None:
+    record_property("emulator_gaps", gaps())
+    infra = render(answers, tmp_path, cookiecutter_config) / "infra"
+    bootstrap, dev = infra / "bootstrap", infra / "envs" / "dev"
+    with moto_server(tmp_path / "moto.log") as url:
+        client = {
+            "endpoint_url": url,
+            "region_name": "us-east-1",
+            "aws_access_key_id": CREDENTIALS["access_key"],
+            "aws_secret_access_key": CREDENTIALS["secret_key"],
+        }
+        point_at_emulator(infra, url)
+
+        bootstrap_vars = (
+            ["-var", "github_repository=acme/orders"] if answers["ci"] == "github" else []
+        )
+        terraform(bootstrap, terraform_env, "init")
+        terraform(bootstrap, terraform_env, "apply", "-auto-approve", *bootstrap_vars)
+        assert_no_changes(bootstrap, terraform_env, *bootstrap_vars)
+        state_bucket = terraform(bootstrap, terraform_env, "output", "-raw", "state_bucket")
+
+        tfvars = []
+        if answers["compute"] == "ecs":
+            tfvars.append('image_tag = "0123abc"')
+        else:
+            tfvars.append(f'package_path = "{function_zip(tmp_path)}"')
+        if answers["domain_name"]:
+            zone = answers["domain_name"].split(".", 1)[1]
+            boto3.client("route53", **client).create_hosted_zone(Name=zone, CallerReference=zone)
+            tfvars.append(f'hosted_zone_name = "{zone}"')
+        (dev / "test.tfvars").write_text("\n".join(tfvars) + "\n")
+        (dev / "emulator.backend.hcl").write_text(backend_config(url, state_bucket))
+
+        terraform(
+            dev,
+            terraform_env,
+            "init",
+            "-backend-config=backend.hcl",
+            "-backend-config=emulator.backend.hcl",
+        )
+        terraform(dev, terraform_env, "apply", "-auto-approve", "-var-file=test.tfvars")
+        assert_no_changes(dev, terraform_env, "-var-file=test.tfvars")
+        terraform(dev, terraform_env, "destroy", "-auto-approve", "-var-file=test.tfvars")

@@ -20,9 +20,11 @@ import pytest
 from tests.combinations import (
     BOOTSTRAP_GROUPS,
     INFRA_GROUPS,
+    SLOW_SUBSET,
     SUPPORTED,
     TEMPLATE,
     Answers,
+    combination_id,
 )
 from tests.support import render, run
 
@@ -192,3 +194,51 @@ def test_terraform_never_holds_a_secret_value() -> None:
         text = path.read_text()
         assert "aws_secretsmanager_secret_version" not in text, path
         assert not re.search(r"^\s*(master_)?password\s*=", text, re.MULTILINE), path
+
+
+def declared(module: Path, kind: str) -> dict[str, Any]:
+    """The module's `variable` or `output` blocks by name."""
+    return {
+        name: body
+        for path in module.glob("*.tf")
+        for block in hcl2.loads(path.read_text()).get(kind, [])
+        for name, body in block.items()
+    }
+
+
+def documented(readme: Path, heading: str) -> set[str]:
+    """First-column names of the table under `## <heading>` in a README."""
+    text = readme.read_text()
+    assert f"## {heading}\n" in text, f"{readme}: no {heading} section"
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    cells = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("|")]
+    return {cell.strip("`") for cell in cells[2:]}  # past the header and its --- row
+
+
+@pytest.fixture(scope="module", params=SLOW_SUBSET, ids=combination_id)
+def subset_infra(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    cookiecutter_config: Path,
+) -> Path:
+    """SLOW_SUBSET renders every module between them (the stack for four option sets)."""
+    return render(request.param, tmp_path_factory.mktemp("subset"), cookiecutter_config) / "infra"
+
+
+def test_every_variable_is_typed_and_described_and_every_output_described(
+    subset_infra: Path,
+) -> None:
+    roots = [subset_infra / "bootstrap", *(subset_infra / "envs").iterdir()]
+    for module in [*roots, *(subset_infra / "modules").iterdir()]:
+        for name, variable in declared(module, "variable").items():
+            assert "type" in variable, f"{module.name}: variable {name} has no type"
+            assert one(variable.get("description", "")).strip(), f"{module.name}: {name}"
+        for name, output in declared(module, "output").items():
+            assert one(output.get("description", "")).strip(), f"{module.name}: output {name}"
+
+
+def test_every_module_readme_lists_its_inputs_and_outputs(subset_infra: Path) -> None:
+    for module in sorted((subset_infra / "modules").iterdir()):
+        readme = module / "README.md"
+        assert documented(readme, "Inputs") == set(declared(module, "variable")), readme
+        assert documented(readme, "Outputs") == set(declared(module, "output")), readme

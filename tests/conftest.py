@@ -8,6 +8,18 @@ from pathlib import Path
 
 import pytest
 
+# The longest tests (minutes each) go first, so the workers finish together instead of
+# one worker running them alone at the end.
+LONGEST_FIRST = ("test_terraform_apply.py", "test_generated.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
 
 @pytest.fixture(scope="session")
 def cookiecutter_config(tmp_path_factory: pytest.TempPathFactory) -> Path:

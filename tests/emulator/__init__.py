@@ -105,7 +105,8 @@ OVERRIDES = (
         ),
     ),
     Override(
-        "moto: ECS services keep neither AZ rebalancing nor managed tags",
+        "moto: ECS services keep neither the health check grace period, AZ rebalancing nor"
+        " managed tags",
         "ecs_service",
         "aws_ecs_service.worker",
         ("availability_zone_rebalancing", "enable_ecs_managed_tags"),

@@ -1,0 +1,57 @@
+"""Named steps that print what they do and how long it took; a failure names its step."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class DeployError(Exception):
+    """A step could not finish; the message says which and why."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        super().__init__(f"{step}: {reason}")
+        self.step = step
+        self.reason = reason
+
+
+class StepError(Exception):
+    """Raised inside a step with the reason it failed (the step adds its own name)."""
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    say(f"==> {name}")
+    started = time.monotonic()
+    try:
+        yield
+    except StepError as error:
+        raise DeployError(name, str(error)) from error
+    say(f"    done in {time.monotonic() - started:.1f} s")
+
+
+def run(
+    command: Sequence[str | Path], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> str:
+    """Run a command, echoing it; its stderr streams through, its stdout is returned."""
+    say("    $ " + " ".join(str(part) for part in command))
+    result = subprocess.run(  # noqa: S603 - commands are built here, never from input
+        [str(part) for part in command],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=sys.stderr,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise StepError(f"`{command[0]} {command[1]}` exited with {result.returncode}")
+    return result.stdout

@@ -1,27 +1,30 @@
-"""The generated Terraform applied for real, against moto on loopback (tests/emulator).
+"""The generated Terraform applied for real, against moto on loopback.
 
 For each SLOW_SUBSET combination (between them every value of every option, a domain
 included): bootstrap is applied and re-planned with no changes; envs/dev is initialised
 on the S3 backend in the state bucket bootstrap made, applied, re-planned with no changes
-(`plan -detailed-exitcode` = 0) and destroyed. The emulator's own files (provider
-endpoints, backend settings, the few attributes moto cannot round-trip) are written into
-the rendered copy; the generated files are used as they are. The tfvars the test writes
-set only real inputs: the image tag or function zip `make deploy` would pass, and the
-hosted zone the domain lives in. Bootstrap is not destroyed: its bucket holds the state,
-and the server is thrown away.
+(`plan -detailed-exitcode` = 0) and destroyed. The emulator is the rendered project's
+own (deploy/emulator.py): a moto server with its gaps patched, and override files
+(provider endpoints, the few attributes moto cannot round-trip) that the test has it
+write into the rendered copy; the generated Terraform is used as it is. The tfvars the
+test writes set only real inputs: the image tag or function zip `make deploy` would
+pass, and the hosted zone the domain lives in. Bootstrap is not destroyed: its bucket
+holds the state, and the server is thrown away.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import boto3
 import pytest
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
-from tests.emulator import CREDENTIALS, backend_config, gaps, moto_server, point_at_emulator
 from tests.support import render, run
 
 # The provider polls moto's resources to their final states; a whole apply takes minutes.
@@ -50,6 +53,20 @@ def assert_no_changes(root: Path, env: dict[str, str], *args: str) -> None:
     )
 
 
+def emulator_of(project: Path) -> ModuleType:
+    """The rendered project's deploy/emulator.py (it needs only moto, which the template's
+    test dependencies include)."""
+    spec = importlib.util.spec_from_file_location(
+        f"emulator_{project.parent.name}", project / "deploy" / "emulator.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
 def function_zip(directory: Path) -> Path:
     """What `make package` would build; moto stores the code but never runs it."""
     path = directory / "lambda.zip"
@@ -67,17 +84,19 @@ def test_dev_environment_applies_on_the_emulator(
     terraform_env: dict[str, str],
     record_property: pytest.RecordProperty,
 ) -> None:
-    record_property("emulator_gaps", gaps())
-    infra = render(answers, tmp_path, cookiecutter_config) / "infra"
+    project = render(answers, tmp_path, cookiecutter_config)
+    emulator = emulator_of(project)
+    record_property("emulator_gaps", emulator.gaps())
+    infra = project / "infra"
     bootstrap, dev = infra / "bootstrap", infra / "envs" / "dev"
-    with moto_server(tmp_path / "moto.log") as url:
+    with emulator.moto_server(tmp_path / "moto.log") as url:
         client = {
             "endpoint_url": url,
             "region_name": "us-east-1",
-            "aws_access_key_id": CREDENTIALS["access_key"],
-            "aws_secret_access_key": CREDENTIALS["secret_key"],
+            "aws_access_key_id": emulator.CREDENTIALS["access_key"],
+            "aws_secret_access_key": emulator.CREDENTIALS["secret_key"],
         }
-        point_at_emulator(infra, url)
+        emulator.point_at_emulator(infra, url)
 
         bootstrap_vars = (
             ["-var", "github_repository=acme/orders"] if answers["ci"] == "github" else []
@@ -97,7 +116,7 @@ def test_dev_environment_applies_on_the_emulator(
             boto3.client("route53", **client).create_hosted_zone(Name=zone, CallerReference=zone)
             tfvars.append(f'hosted_zone_name = "{zone}"')
         (dev / "test.tfvars").write_text("\n".join(tfvars) + "\n")
-        (dev / "emulator.backend.hcl").write_text(backend_config(url, state_bucket))
+        (dev / "emulator.backend.hcl").write_text(emulator.backend_config(url, state_bucket))
 
         terraform(
             dev,

@@ -1,0 +1,408 @@
+"""moto on loopback for `terraform apply` and `make deploy-local`.
+
+moto emulates nearly everything infra/ creates; where it gets AWS wrong, this module
+either patches moto in the server process (one `patch_*` function per gap, its docstring
+naming the gap) or pins the attribute with `ignore_changes` in an override file written
+into a scratch copy of the Terraform (OVERRIDES). The Terraform in infra/ itself is never
+bent for the emulator. Measured with moto 5.2 and hashicorp/aws 5.100.
+
+    python -m deploy.emulator serve --port 5000       # the patched server
+    python -m deploy.emulator prepare INFRA --endpoint URL   # overrides into a copy of infra/
+    python -m deploy.emulator gaps                    # what is patched or pinned, one line each
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# --- The server and its patches ---------------------------------------------------------
+
+
+def moto(module: str) -> Any:
+    """A moto module, imported when a patch runs (moto is a dev dependency, and its
+    internals are patched here by name, not type-checked)."""
+    return importlib.import_module(f"moto.{module}")
+
+
+def patch_application_autoscaling_tags() -> None:
+    """Application Auto Scaling has no tag actions (the provider retries for minutes): a tag
+    store.
+    """
+    responses = moto("applicationautoscaling.responses")
+
+    response = responses.ApplicationAutoScalingResponse
+    tags: dict[str, dict[str, str]] = {}
+    register = response.register_scalable_target
+
+    def register_scalable_target(self: Any) -> str:
+        body: str = register(self)
+        arn = json.loads(body)["ScalableTargetARN"]
+        tags.setdefault(arn, {}).update(self._get_param("Tags") or {})
+        return body
+
+    def list_tags_for_resource(self: Any) -> str:
+        return json.dumps({"Tags": tags.get(self._get_param("ResourceARN"), {})})
+
+    def tag_resource(self: Any) -> str:
+        tags.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+        return "{}"
+
+    def untag_resource(self: Any) -> str:
+        resource_tags = tags.setdefault(self._get_param("ResourceARN"), {})
+        for key in self._get_param("TagKeys") or []:
+            resource_tags.pop(key, None)
+        return "{}"
+
+    response.register_scalable_target = register_scalable_target
+    response.list_tags_for_resource = list_tags_for_resource
+    response.tag_resource = tag_resource
+    response.untag_resource = untag_resource
+
+
+def patch_sqs_redrive_policies() -> None:
+    """SQS returns RedriveAllowPolicy never (the provider waits forever) and RedrivePolicy with
+    spaces (a diff on every plan): both as AWS returns them.
+    """
+    models = moto("sqs.models")
+
+    models.Queue.redrive_allow_policy = None
+    models.Queue.BASE_ATTRIBUTES.append("RedriveAllowPolicy")
+    attributes = models.Queue.attributes.fget
+
+    def attributes_as_aws_returns_them(self: Any) -> dict[str, Any]:
+        result: dict[str, Any] = attributes(self)
+        # Cleared (set to "") means gone, as on AWS.
+        if not result.get("RedriveAllowPolicy"):
+            result.pop("RedriveAllowPolicy", None)
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return result
+
+    models.Queue.attributes = property(attributes_as_aws_returns_them)
+
+
+def patch_efs_policies() -> None:
+    """EFS PutBackupPolicy and DeleteFileSystemPolicy are missing (HTTP 500, the provider
+    retries for 20 minutes): implemented.
+    """
+    models, responses = moto("efs.models"), moto("efs.responses")
+
+    def backup_policy(self: Any) -> dict[str, str] | None:
+        status = getattr(self, "backup_status", None)
+        if status is None:
+            return {"Status": "ENABLED"} if self._backup else None
+        return {"Status": status}
+
+    def put_backup_policy(self: Any) -> tuple[str, dict[str, str]]:
+        file_system = self.efs_backend.file_systems_by_id[self._get_param("FileSystemId")]
+        file_system.backup_status = self._get_param("BackupPolicy")["Status"]
+        body = json.dumps({"BackupPolicy": file_system.backup_policy})
+        return body, {"Content-Type": "application/json"}
+
+    def delete_file_system_policy(self: Any) -> tuple[str, dict[str, str]]:
+        file_system = self.efs_backend.file_systems_by_id[self._get_param("FileSystemId")]
+        file_system.file_system_policy = None
+        return "{}", {"Content-Type": "application/json"}
+
+    models.FileSystem.backup_policy = property(backup_policy)
+    responses.EFSResponse.put_backup_policy = put_backup_policy
+    responses.EFSResponse.delete_file_system_policy = delete_file_system_policy
+
+
+def patch_rds_parameter_source() -> None:
+    """RDS parameters come back without Source=user (the provider re-adds them on every plan):
+    marked as set by the user.
+    """
+    models = moto("rds.models")
+
+    update_parameters = models.DBParameterGroup.update_parameters
+
+    def update_user_parameters(self: Any, new_parameters: Any) -> None:
+        update_parameters(self, [{**parameter, "Source": "user"} for parameter in new_parameters])
+
+    models.DBParameterGroup.update_parameters = update_user_parameters
+
+
+def patch_security_group_rule_description() -> None:
+    """Security group rules that reference a group lose their description (a diff on every
+    plan): kept.
+    """
+    security_groups = moto("ec2.models.security_groups")
+
+    def description(self: Any) -> str | None:
+        found: str | None = self.ip_range.get("Description") or self.source_group.get("Description")
+        return found
+
+    security_groups.SecurityGroupRule.description = property(description)
+
+
+def patch_event_source_mapping_alias() -> None:
+    """Lambda event source mappings created on an alias ARN report the version behind it
+    (a diff on every plan): the ARN given, as AWS returns it."""
+    models = moto("awslambda.models")
+
+    create = models.LambdaBackend.create_event_source_mapping
+
+    def create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+        mapping = create(self, spec)
+        if spec["FunctionName"].startswith("arn:"):
+            mapping.function_arn = spec["FunctionName"]
+        return mapping
+
+    models.LambdaBackend.create_event_source_mapping = create_event_source_mapping
+
+
+def patch_conditional_deny() -> None:
+    """Policy conditions moto cannot evaluate (such as Bool aws:SecureTransport) count as
+    met, so the TLS-only bucket policy denies every request to the state bucket: a Deny
+    with such a condition is left out."""
+    access_control = moto("iam.access_control")
+    policy_conditions = moto("iam.policy_conditions")
+
+    statement = access_control.IAMPolicyStatement
+    is_action_permitted = statement.is_action_permitted
+
+    def without_unevaluable_denies(self: Any, *args: Any, **kwargs: Any) -> Any:
+        conditions = self._statement.get("Condition") or {}
+        if self._statement.get("Effect") == "Deny" and any(
+            operator not in policy_conditions.CONDITION_OPERATIONS for operator in conditions
+        ):
+            return access_control.PermissionResult.NEUTRAL
+        return is_action_permitted(self, *args, **kwargs)
+
+    statement.is_action_permitted = without_unevaluable_denies
+
+
+PATCHES = (
+    patch_application_autoscaling_tags,
+    patch_sqs_redrive_policies,
+    patch_efs_policies,
+    patch_rds_parameter_source,
+    patch_security_group_rule_description,
+    patch_event_source_mapping_alias,
+    patch_conditional_deny,
+)
+# One line per patch, naming the gap it fixes.
+PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]
+
+
+def serve(port: int) -> None:
+    """Run the patched server in this process until it is stopped."""
+    for patch in PATCHES:
+        patch()
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    from moto.server import main as moto_main
+
+    moto_main(["--host", "127.0.0.1", "--port", str(port)])
+
+
+@contextmanager
+def moto_server(log: Path) -> Iterator[str]:
+    """A fresh patched server on a free loopback port, in its own process; yields its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with log.open("w") as output:
+        server = subprocess.Popen(  # noqa: S603 - this interpreter, this module
+            [sys.executable, "-m", "deploy.emulator", "serve", "--port", str(port)],
+            cwd=Path(__file__).resolve().parents[1],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=2).close()  # noqa: S310
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto did not start: {log.read_text()[-2000:]}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --- Terraform pointed at it --------------------------------------------------------------
+
+# Every service the generated Terraform calls (`elbv2` is the key for aws_lb*).
+SERVICES = (
+    "acm",
+    "apigatewayv2",
+    "appautoscaling",
+    "cloudwatch",
+    "ec2",
+    "ecr",
+    "ecs",
+    "efs",
+    "elbv2",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "rds",
+    "route53",
+    "s3",
+    "secretsmanager",
+    "sns",
+    "sqs",
+    "sts",
+)
+
+# moto accepts any credentials; these never reach AWS.
+CREDENTIALS = {"access_key": "test", "secret_key": "test"}
+
+
+@dataclass(frozen=True)
+class Override:
+    """Attributes of one resource that moto does not store or returns changed."""
+
+    gap: str
+    module: str
+    resource: str  # type.name
+    ignore_changes: tuple[str, ...]
+
+    def hcl(self) -> str:
+        kind, name = self.resource.split(".")
+        ignored = ", ".join(self.ignore_changes)
+        # Braces as plain strings: this file is also a cookiecutter template, where
+        # doubled braces would mean Jinja.
+        return (
+            f'# {self.gap}\nresource "{kind}" "{name}" ' + "{\n"
+            "  lifecycle {\n"
+            f"    ignore_changes = [{ignored}]\n"
+            "  }\n"
+            "}\n"
+        )
+
+
+PERFORMANCE_INSIGHTS = (
+    "performance_insights_enabled",
+    "performance_insights_kms_key_id",
+    "performance_insights_retention_period",
+)
+
+OVERRIDES = (
+    Override(
+        "moto: RDS instances keep no Performance Insights settings",
+        "database",
+        "aws_db_instance.this",
+        PERFORMANCE_INSIGHTS,
+    ),
+    Override(
+        "moto: RDS instances keep no Performance Insights settings",
+        "database",
+        "aws_rds_cluster_instance.this",
+        PERFORMANCE_INSIGHTS,
+    ),
+    Override(
+        "moto: Aurora clusters return a Serverless v1 scaling configuration nobody set",
+        "database",
+        "aws_rds_cluster.this",
+        ("scaling_configuration",),
+    ),
+    Override(
+        "moto: ECS services keep neither the health check grace period, AZ rebalancing nor"
+        " managed tags",
+        "ecs_service",
+        "aws_ecs_service.app",
+        (
+            "desired_count",  # the module's own ignore_changes, which an override replaces
+            "health_check_grace_period_seconds",
+            "availability_zone_rebalancing",
+            "enable_ecs_managed_tags",
+        ),
+    ),
+    Override(
+        "moto: ECS services keep neither the health check grace period, AZ rebalancing nor"
+        " managed tags",
+        "ecs_service",
+        "aws_ecs_service.worker",
+        ("availability_zone_rebalancing", "enable_ecs_managed_tags"),
+    ),
+)
+
+
+def provider_override(url: str) -> str:
+    endpoints = "\n".join(f'    {service} = "{url}"' for service in SERVICES)
+    return (
+        "# Every call to the emulator on loopback, with test credentials (the region and\n"
+        "# default tags stay the root's own).\n"
+        'provider "aws" {\n'
+        f'  access_key                  = "{CREDENTIALS["access_key"]}"\n'
+        f'  secret_key                  = "{CREDENTIALS["secret_key"]}"\n'
+        "  skip_credentials_validation = true\n"
+        "  skip_metadata_api_check     = true\n"
+        "  s3_use_path_style           = true\n"
+        "\n  endpoints {\n" + endpoints + "\n  }\n}\n"
+    )
+
+
+def backend_config(url: str, bucket: str) -> str:
+    """The S3 backend's settings for the emulator (beside the project's backend.hcl)."""
+    return (
+        f'bucket                      = "{bucket}"\n'
+        f'access_key                  = "{CREDENTIALS["access_key"]}"\n'
+        f'secret_key                  = "{CREDENTIALS["secret_key"]}"\n'
+        "skip_credentials_validation = true\n"
+        "skip_requesting_account_id  = true\n"
+        "skip_metadata_api_check     = true\n"
+        "use_path_style              = true\n"
+        f"endpoints                   = " + "{ " + f's3 = "{url}"' + " }\n"
+    )
+
+
+def point_at_emulator(infra: Path, url: str) -> None:
+    """Write the emulator's override files into a rendered project's infra/: the provider
+    into bootstrap and envs/dev, the pinned attributes into the modules that have them."""
+    for root in (infra / "bootstrap", infra / "envs" / "dev"):
+        (root / "emulator_override.tf").write_text(provider_override(url))
+    by_module: dict[Path, list[Override]] = {}
+    for override in OVERRIDES:
+        module = infra / "modules" / override.module
+        if module.is_dir():
+            by_module.setdefault(module, []).append(override)
+    for module, overrides in by_module.items():
+        (module / "emulator_override.tf").write_text("\n".join(o.hcl() for o in overrides))
+
+
+def gaps() -> list[str]:
+    """Every patch and override, one line each, naming the emulator gap."""
+    return [*PATCH_GAPS, *dict.fromkeys(o.gap for o in OVERRIDES)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m deploy.emulator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve").add_argument("--port", type=int, default=5000)
+    prepare = commands.add_parser("prepare")
+    prepare.add_argument("infra", type=Path, help="a scratch copy of infra/")
+    prepare.add_argument("--endpoint", required=True)
+    commands.add_parser("gaps")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.port)
+    elif args.command == "prepare":
+        point_at_emulator(args.infra, args.endpoint)
+    else:
+        print("\n".join(gaps()))
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,19 +39,24 @@ def step(name: str) -> Iterator[None]:
 
 
 def run(
-    command: Sequence[str | Path], cwd: Path | None = None, env: dict[str, str] | None = None
+    command: Sequence[str | Path],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    capture: bool = True,
 ) -> str:
-    """Run a command, echoing it; its stderr streams through, its stdout is returned."""
+    """Run a command, echoing it; stderr streams through. Returns stdout when `capture`,
+    else lets it stream too (for long commands whose progress is the point)."""
     say("    $ " + " ".join(str(part) for part in command))
     result = subprocess.run(  # noqa: S603 - commands are built here, never from input
         [str(part) for part in command],
         cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
+        env=None if env is None else dict(env),
+        stdout=subprocess.PIPE if capture else None,
         stderr=sys.stderr,
         text=True,
         check=False,
     )
     if result.returncode != 0:
         raise StepError(f"`{command[0]} {command[1]}` exited with {result.returncode}")
-    return result.stdout
+    return result.stdout or ""

@@ -1,0 +1,35 @@
+"""The terraform commands a deploy runs, on one root (envs/dev or envs/prod)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deploy.steps import run
+
+
+@dataclass(frozen=True)
+class Terraform:
+    root: Path
+    env: Mapping[str, str] | None = None
+
+    def __call__(self, *args: str | Path, capture: bool = True) -> str:
+        return run(["terraform", f"-chdir={self.root}", *args], env=self.env, capture=capture)
+
+    def init(self, state_bucket: str, *backend_files: Path) -> None:
+        """The S3 backend from backend.hcl, in the bucket bootstrap made."""
+        files = [f"-backend-config={path}" for path in ("backend.hcl", *backend_files)]
+        bucket = f"-backend-config=bucket={state_bucket}"
+        self("init", "-input=false", "-no-color", *files, bucket, capture=False)
+
+    def apply(self, variables: Mapping[str, str]) -> None:
+        assignments = [f"-var={name}={value}" for name, value in variables.items()]
+        self("apply", "-input=false", "-no-color", "-auto-approve", *assignments, capture=False)
+
+    def stack(self) -> dict[str, Any]:
+        """The environment's outputs: URL, settings, names and ARNs (no secret values)."""
+        stack: dict[str, Any] = json.loads(self("output", "-no-color", "-json", "stack"))
+        return stack

@@ -201,9 +201,10 @@ PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PA
 
 def serve(port: int) -> None:
     """Run the patched server in this process until it is stopped."""
+    # Before moto is imported: attaching AWS-managed policies needs them loaded.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     for patch in PATCHES:
         patch()
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     from moto.server import main as moto_main
 
     moto_main(["--host", "127.0.0.1", "--port", str(port)])

@@ -10,7 +10,7 @@ import pytest
 
 # The longest tests (minutes each) go first, so the workers finish together instead of
 # one worker running them alone at the end.
-LONGEST_FIRST = ("test_terraform_apply.py", "test_generated.py")
+LONGEST_FIRST = ("test_deploy_local.py", "test_terraform_apply.py", "test_generated.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

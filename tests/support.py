@@ -7,12 +7,25 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+from cookiecutter.environment import StrictEnvironment
+from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
+from cookiecutter.prompt import prompt_for_config
+from jinja2 import Template
 
-from tests.combinations import TEMPLATE, Answers
+from tests.combinations import CHOICES, TEMPLATE, Answers
+
+PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
+
+Files = dict[str, str]
 
 
 def render(answers: Answers, output_dir: Path, config_file: Path) -> Path:
@@ -25,6 +38,85 @@ def render(answers: Answers, output_dir: Path, config_file: Path) -> Path:
         config_file=str(config_file),
     )
     return Path(project)
+
+
+# Rendering every combination as a whole project takes minutes. A test that reads only a
+# few files renders just those, with cookiecutter's own Jinja environment, checks each
+# group of combinations whose files come out byte-identical once, and proves the
+# shortcut with one full cookiecutter render per group (render_like_cookiecutter).
+
+
+@cache
+def _cookiecutter_jinja() -> tuple[dict[str, Any], StrictEnvironment]:
+    context = generate_context(context_file=str(TEMPLATE / "cookiecutter.json"))
+    defaults = dict(prompt_for_config(context, no_input=True))
+    env = StrictEnvironment(context={"cookiecutter": defaults}, keep_trailing_newline=True)
+    return defaults, env
+
+
+def context(answers: Answers) -> dict[str, Any]:
+    """Cookiecutter's context for `answers`. The derived names (slug, package) follow
+    project_name, which no combination changes, so the defaults' stay right; each test
+    compares one full cookiecutter render per group with this shortcut."""
+    return {**_cookiecutter_jinja()[0], **answers}
+
+
+@cache
+def _template(name: str) -> Template:
+    template: Template = _cookiecutter_jinja()[1].from_string((PROJECT_TEMPLATE / name).read_text())
+    return template
+
+
+def render_files(answers: Answers, names: Iterable[str]) -> Files:
+    """The project's files `names` (paths inside the project) rendered for `answers`."""
+    values = context(answers)
+    return {name: _template(name).render(cookiecutter=values) for name in names}
+
+
+@dataclass
+class Group:
+    members: list[Answers]
+    files: Files  # the first member's; those the group is keyed on are every member's
+
+
+def group_by(rendered: Iterable[tuple[Answers, Files]], names: tuple[str, ...]) -> list[Group]:
+    """Combinations grouped by the contents of the files a check reads."""
+    groups: dict[str, Group] = {}
+    for answers, files in rendered:
+        content = hashlib.sha256()
+        for name in names:
+            content.update(f"{name}\0{files[name]}\0".encode())
+        groups.setdefault(content.hexdigest(), Group([], files)).members.append(answers)
+    return list(groups.values())
+
+
+def group_id(group: Group) -> str:
+    """The option values every combination of the group shares, and how many it covers."""
+    shared = [
+        f"{option}={group.members[0][option] or 'none'}"
+        for option in CHOICES
+        if len({answers[option] for answers in group.members}) == 1
+    ]
+    return f"{'-'.join(shared) or 'all'}-covers-{len(group.members)}"
+
+
+def render_like_cookiecutter(group: Group, output_dir: Path, config_file: Path) -> Path:
+    """Render the group's first combination with cookiecutter itself, failing unless the
+    files the shortcut rendered come out the same; returns the project directory."""
+    project = render(group.members[0], output_dir, config_file)
+    for name, text in group.files.items():
+        assert (project / name).read_text() == text, (
+            f"{name}: the shortcut render differs from cookiecutter's (a derived variable "
+            "or a hook changes it): make render_files follow"
+        )
+    return project
+
+
+def linter(name: str) -> str:
+    """The linter uv.lock installs next to this interpreter (not whatever is on PATH)."""
+    path = Path(sys.executable).parent / name
+    assert path.is_file(), f"{name} is not installed: run the tests through `make test`"
+    return str(path)
 
 
 def lint_inputs_digest(project: Path) -> str:

@@ -4,38 +4,38 @@ No Docker engine runs here, so the image is never built; instead the Dockerfile 
 hadolint and checkov, the .dockerignore sends the build everything the Dockerfile copies
 and nothing secret, and docker-compose.yml parses and is wired to services that exist.
 
-Rendering every combination as a whole project takes minutes, so only the three
-container files are rendered for each one (with cookiecutter's own Jinja environment),
-and combinations whose files come out byte-identical share one check: each test id says
-how many combinations it covers. One full cookiecutter render per group proves the
-shortcut renders what cookiecutter does.
+Only the three container files are rendered for each combination (tests.support's
+shortcut), and combinations whose files come out byte-identical share one check: each
+test id says how many combinations it covers. One full cookiecutter render per group
+proves the shortcut renders what cookiecutter does.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
 import re
 import subprocess
-import sys
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from cookiecutter.environment import StrictEnvironment
-from cookiecutter.generate import generate_context
-from cookiecutter.prompt import prompt_for_config
 
-from tests.combinations import CHOICES, SUPPORTED, TEMPLATE, Answers
-from tests.support import render, run
+from tests.combinations import SUPPORTED
+from tests.support import (
+    Group,
+    context,
+    group_by,
+    group_id,
+    linter,
+    render_files,
+    render_like_cookiecutter,
+    run,
+)
 
-PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
 CONTAINER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
 # What each group of checks reads: equal contents, equal results.
 DOCKERFILE_INPUTS = ("Dockerfile", ".dockerignore")
@@ -61,74 +61,9 @@ NEVER_IN_CONTEXT = [
     "migrations/__pycache__/env.cpython-312.pyc",
 ]
 
-Files = dict[str, str]
-
-
-@cache
-def _templates() -> tuple[dict[str, Any], dict[str, Any]]:
-    context = generate_context(context_file=str(TEMPLATE / "cookiecutter.json"))
-    defaults = dict(prompt_for_config(context, no_input=True))
-    env = StrictEnvironment(context={"cookiecutter": defaults}, keep_trailing_newline=True)
-    sources = {name: (PROJECT_TEMPLATE / name).read_text() for name in CONTAINER_FILES}
-    return defaults, {name: env.from_string(text) for name, text in sources.items()}
-
-
-def context(answers: Answers) -> dict[str, Any]:
-    """Cookiecutter's context for `answers`. The derived names (slug, package) follow
-    project_name, which no combination changes, so the defaults' stay right; each test
-    compares one full cookiecutter render per group with this shortcut."""
-    return {**_templates()[0], **answers}
-
-
-def render_container_files(answers: Answers) -> Files:
-    values = context(answers)
-    return {
-        name: template.render(cookiecutter=values) for name, template in _templates()[1].items()
-    }
-
-
-@dataclass
-class Group:
-    members: list[Answers]
-    files: Files  # identical for every member
-
-
-RENDERED = [(answers, render_container_files(answers)) for answers in SUPPORTED]
-
-
-def group_by(names: tuple[str, ...]) -> dict[str, Group]:
-    """Combinations keyed by the digest of the files a check reads."""
-    groups: dict[str, Group] = {}
-    for answers, files in RENDERED:
-        content = hashlib.sha256()
-        for name in names:
-            content.update(f"{name}\0{files[name]}\0".encode())
-        groups.setdefault(content.hexdigest(), Group([], files)).members.append(answers)
-    return groups
-
-
-DOCKERFILE_GROUPS = group_by(DOCKERFILE_INPUTS)
-COMPOSE_GROUPS = group_by(COMPOSE_INPUTS)
-
-
-def group_id(group: Group) -> str:
-    """The option values every combination of the group shares, and how many it covers."""
-    shared = [
-        f"{option}={group.members[0][option] or 'none'}"
-        for option in CHOICES
-        if len({answers[option] for answers in group.members}) == 1
-    ]
-    return f"{'-'.join(shared) or 'all'}-covers-{len(group.members)}"
-
-
-def render_like_cookiecutter(group: Group, tmp_path: Path, config: Path) -> Path:
-    project = render(group.members[0], tmp_path, config)
-    for name in CONTAINER_FILES:
-        assert (project / name).read_text() == group.files[name], (
-            f"{name}: the shortcut render differs from cookiecutter's (a derived variable "
-            "or a hook changes it): make render_container_files follow"
-        )
-    return project
+RENDERED = [(answers, render_files(answers, CONTAINER_FILES)) for answers in SUPPORTED]
+DOCKERFILE_GROUPS = group_by(RENDERED, DOCKERFILE_INPUTS)
+COMPOSE_GROUPS = group_by(RENDERED, COMPOSE_INPUTS)
 
 
 # --- Dockerfile and .dockerignore -------------------------------------------------------
@@ -179,7 +114,7 @@ def copied_from_context(dockerfile: str) -> list[str]:
     return sources
 
 
-@pytest.mark.parametrize("group", DOCKERFILE_GROUPS.values(), ids=group_id)
+@pytest.mark.parametrize("group", DOCKERFILE_GROUPS, ids=group_id)
 def test_dockerignore_keeps_what_the_build_copies_and_no_secrets(
     group: Group, tmp_path: Path, cookiecutter_config: Path
 ) -> None:
@@ -210,15 +145,8 @@ def test_dockerignore_keeps_what_the_build_copies_and_no_secrets(
     assert not sent, f".dockerignore lets these into the build context: {sent}"
 
 
-def linter(name: str) -> str:
-    """The linter uv.lock installs next to this interpreter (not whatever is on PATH)."""
-    path = Path(sys.executable).parent / name
-    assert path.is_file(), f"{name} is not installed: run the tests through `make test`"
-    return str(path)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("group", DOCKERFILE_GROUPS.values(), ids=group_id)
+@pytest.mark.parametrize("group", DOCKERFILE_GROUPS, ids=group_id)
 def test_dockerfile_passes_hadolint_and_checkov(group: Group, tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(group.files["Dockerfile"])
     # The rules as shipped: no user or project hadolint config, no HADOLINT_* settings.
@@ -263,7 +191,7 @@ def test_dockerfile_passes_hadolint_and_checkov(group: Group, tmp_path: Path) ->
 # --- docker-compose.yml -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("group", COMPOSE_GROUPS.values(), ids=group_id)
+@pytest.mark.parametrize("group", COMPOSE_GROUPS, ids=group_id)
 def test_compose_parses_and_is_wired_to_existing_services(
     group: Group, tmp_path: Path, cookiecutter_config: Path
 ) -> None:

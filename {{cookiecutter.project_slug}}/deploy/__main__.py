@@ -6,28 +6,74 @@ import argparse
 import os
 import sys
 
-from deploy import package
+from deploy import package, release
+from deploy.local import LocalEmulator
 from deploy.project import Project
-from deploy.steps import DeployError, step
+from deploy.steps import DeployError, StepError, say, step
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("package", help="build dist/lambda.zip (compute=lambda)")
     build.add_argument("--architecture", choices=["arm64", "x86_64"], default="arm64")
-    args = parser.parse_args(argv)
+    for name, text in (
+        ("deploy", "release the committed revision to an environment"),
+        ("rollback", "return to the previous release"),
+        ("image", "build and push the image to ECR (compute=ecs)"),
+        ("logs", "print the app's log lines and follow them"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--env", choices=["dev", "prod"], required=True)
+    commands.choices["logs"].add_argument("--since", type=int, default=10, help="minutes")
+    commands.choices["rollback"].add_argument(
+        "--local", action="store_true", help="on the emulator of `deploy-local`"
+    )
+    commands.add_parser("deploy-local", help="deploy envs/dev to the emulator on loopback")
+    commands.add_parser("deploy-local-down", help="stop the emulator and forget its state")
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
     project = Project.load()
+    confirmed = os.environ.get("CONFIRM") == "1"
+    local = LocalEmulator(project)
     try:
-        if args.command == "package":
-            if project.compute != "lambda":
-                parser.error("package builds the Lambda zip; this project runs on ECS")
-            with step(f"Building the Lambda package ({args.architecture})"):
-                package.build(project, args.architecture, os.environ.get("UV", "uv"))
+        match arguments.command:
+            case "package":
+                if project.compute != "lambda":
+                    raise SystemExit("package builds the Lambda zip; this project runs on ECS")
+                with step(f"Building the Lambda package ({arguments.architecture})"):
+                    package.build(project, arguments.architecture, os.environ.get("UV", "uv"))
+            case "deploy":
+                release.deploy(
+                    release.Target.aws_account(project, arguments.env), confirmed=confirmed
+                )
+            case "rollback" if arguments.local:
+                release.rollback(release.local_target(project, local), confirmed=True)
+            case "rollback":
+                release.rollback(
+                    release.Target.aws_account(project, arguments.env), confirmed=confirmed
+                )
+            case "image":
+                if project.compute != "ecs":
+                    raise SystemExit("image is for ECS; this project deploys a Lambda zip")
+                release.image(release.Target.aws_account(project, arguments.env))
+            case "logs":
+                release.logs(release.Target.aws_account(project, arguments.env), arguments.since)
+            case "deploy-local":
+                release.deploy_local(project, local)
+            case "deploy-local-down":
+                say("emulator stopped" if local.stop() else "no emulator was running")
     except DeployError as failure:
         print(f"\nFAILED at step '{failure.step}': {failure.reason}", file=sys.stderr)
         return 1
+    except StepError as failure:  # a check outside any step (logs, rollback --local)
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 

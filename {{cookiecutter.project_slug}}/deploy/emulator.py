@@ -186,6 +186,24 @@ def patch_conditional_deny() -> None:
     statement.is_action_permitted = without_unevaluable_denies
 
 
+def patch_ecs_services_running() -> None:
+    """ECS services start no tasks, so they never reach a steady state (the deploy waits for
+    one): every service reports its desired count running and its deployment completed."""
+    models = moto("ecs.models")
+
+    create = models.Service.__init__
+
+    def steady_service(self: Any, *args: Any, **kwargs: Any) -> None:
+        create(self, *args, **kwargs)
+        self.running_count, self.pending_count = self.desired_count, 0
+        for deployment in self.deployments:
+            deployment.update(
+                runningCount=self.desired_count, pendingCount=0, rolloutState="COMPLETED"
+            )
+
+    models.Service.__init__ = steady_service
+
+
 PATCHES = (
     patch_application_autoscaling_tags,
     patch_sqs_redrive_policies,
@@ -194,6 +212,7 @@ PATCHES = (
     patch_security_group_rule_description,
     patch_event_source_mapping_alias,
     patch_conditional_deny,
+    patch_ecs_services_running,
 )
 # One line per patch, naming the gap it fixes.
 PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]
@@ -324,7 +343,9 @@ OVERRIDES = (
         "ecs_service",
         "aws_ecs_service.app",
         (
-            "desired_count",  # the module's own ignore_changes, which an override replaces
+            # The module's own ignore_changes, which an override replaces.
+            "desired_count",
+            "task_definition",
             "health_check_grace_period_seconds",
             "availability_zone_rebalancing",
             "enable_ecs_managed_tags",
@@ -335,7 +356,7 @@ OVERRIDES = (
         " managed tags",
         "ecs_service",
         "aws_ecs_service.worker",
-        ("availability_zone_rebalancing", "enable_ecs_managed_tags"),
+        ("task_definition", "availability_zone_rebalancing", "enable_ecs_managed_tags"),
     ),
 )
 

@@ -38,7 +38,7 @@ def committed_revision(root: Path) -> str:
 
 def state_bucket(project: Project, account_id: str) -> str:
     """The bucket infra/bootstrap made (TF_STATE_BUCKET overrides the naming rule)."""
-    return os.environ.get("TF_STATE_BUCKET") or f"{project.name}-tfstate-{account_id}"
+    return os.environ.get("TF_STATE_BUCKET") or f"{project.prefix}-tfstate-{account_id}"
 
 
 def confirm(environment: Environment, confirmed: bool, ask: Callable[[str], str] = input) -> None:

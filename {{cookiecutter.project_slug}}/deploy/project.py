@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +14,15 @@ ROOT = Path(__file__).resolve().parents[1]
 Compute = Literal["ecs", "lambda"]
 Environment = Literal["dev", "prod"]
 
+# AWS names built from the project's name keep within their limits (infra/ cuts it the same way).
+MAX_PREFIX_LENGTH = 35
+
 
 @dataclass(frozen=True)
 class Project:
     root: Path
     name: str
+    package: str
     python_version: str
     compute: Compute
 
@@ -26,6 +32,21 @@ class Project:
         return cls(
             root=root,
             name=pyproject["project"]["name"],
+            package=next((root / "src").glob("*/migrate.py")).parent.name,
             python_version=(root / ".python-version").read_text().strip(),
             compute="lambda" if (root / "infra/modules/lambda_api").is_dir() else "ecs",
         )
+
+    @property
+    def prefix(self) -> str:
+        """What infra/ names the state bucket and each environment's resources after."""
+        return self.name[:MAX_PREFIX_LENGTH].rstrip("-")
+
+    def environment_root(self, environment: Environment) -> Path:
+        return self.root / "infra" / "envs" / environment
+
+    def region(self, environment: Environment) -> str:
+        """AWS_REGION when set, else the region the environment's backend.hcl names."""
+        backend = (self.environment_root(environment) / "backend.hcl").read_text()
+        found = re.search(r'^region\s*=\s*"([^"]+)"', backend, re.MULTILINE)
+        return os.environ.get("AWS_REGION") or (found.group(1) if found else "us-east-1")

@@ -35,6 +35,12 @@ def step(name: str) -> Iterator[None]:
         yield
     except StepError as error:
         raise DeployError(name, str(error)) from error
+    except Exception as error:
+        # What AWS refused (access denied, a throttled call, a missing resource) is a
+        # reason to report, not a crash; anything else is a defect and keeps its traceback.
+        if type(error).__module__.startswith("botocore"):
+            raise DeployError(name, f"AWS: {error}") from error
+        raise
     say(f"    done in {time.monotonic() - started:.1f} s")
 
 
@@ -44,14 +50,17 @@ def run(
     env: Mapping[str, str] | None = None,
     *,
     capture: bool = True,
+    stdin: str | None = None,
 ) -> str:
     """Run a command, echoing it; stderr streams through. Returns stdout when `capture`,
-    else lets it stream too (for long commands whose progress is the point)."""
+    else lets it stream too (for long commands whose progress is the point). `stdin` is
+    for what must not appear on a command line (a registry password)."""
     say("    $ " + " ".join(str(part) for part in command))
     result = subprocess.run(  # noqa: S603 - commands are built here, never from input
         [str(part) for part in command],
         cwd=cwd,
         env=None if env is None else dict(env),
+        input=stdin,
         stdout=subprocess.PIPE if capture else None,
         stderr=sys.stderr,
         text=True,

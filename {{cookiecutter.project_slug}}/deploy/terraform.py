@@ -23,11 +23,22 @@ class Terraform:
         """The S3 backend from backend.hcl, in the bucket bootstrap made."""
         files = [f"-backend-config={path}" for path in ("backend.hcl", *backend_files)]
         bucket = f"-backend-config=bucket={state_bucket}"
-        self("init", "-input=false", "-no-color", *files, bucket, capture=False)
+        # Its chatter stays out of the way; errors go to stderr, which is shown.
+        self("init", "-input=false", "-no-color", *files, bucket)
 
-    def apply(self, variables: Mapping[str, str]) -> None:
+    def apply(self, variables: Mapping[str, str], *targets: str) -> None:
+        """Applies the root; `targets` limits it to those resources (and what they need)."""
         assignments = [f"-var={name}={value}" for name, value in variables.items()]
-        self("apply", "-input=false", "-no-color", "-auto-approve", *assignments, capture=False)
+        limits = [f"-target={target}" for target in targets]
+        self(
+            "apply",
+            "-input=false",
+            "-no-color",
+            "-auto-approve",
+            *assignments,
+            *limits,
+            capture=False,
+        )
 
     def stack(self) -> dict[str, Any]:
         """The environment's outputs: URL, settings, names and ARNs (no secret values)."""

@@ -41,7 +41,7 @@ def test_outside_a_repository_the_reason_is_given(tmp_path):
 def test_state_bucket_follows_bootstrap_unless_overridden(monkeypatch):
     project = Project.load()
     monkeypatch.delenv("TF_STATE_BUCKET", raising=False)
-    assert state_bucket(project, "123456789012") == f"{project.name}-tfstate-123456789012"
+    assert state_bucket(project, "123456789012") == f"{project.prefix}-tfstate-123456789012"
     monkeypatch.setenv("TF_STATE_BUCKET", "my-state")
     assert state_bucket(project, "123456789012") == "my-state"
 

@@ -494,6 +494,10 @@ resource "aws_ecs_task_definition" "this" {
     }
   }
 
+  # Each deploy registers a revision; the previous ones stay registered so `make rollback`
+  # can return to them.
+  skip_destroy = true
+
   tags = var.tags
 }
 
@@ -545,8 +549,10 @@ resource "aws_ecs_service" "app" {
   ]
 
   lifecycle {
-    # Autoscaling owns the running count after creation.
-    ignore_changes = [desired_count]
+    # Autoscaling owns the running count after creation; the deploy moves the service to a
+    # new task definition revision once the migration task has succeeded (and rollback
+    # moves it back), so Terraform only sets the first one.
+    ignore_changes = [desired_count, task_definition]
   }
 }
 
@@ -583,6 +589,11 @@ resource "aws_ecs_service" "worker" {
     aws_iam_role_policy.app,
     aws_iam_role_policy.efs,
   ]
+
+  lifecycle {
+    # Rolled by the deploy, as the app service is.
+    ignore_changes = [task_definition]
+  }
 }
 
 resource "aws_appautoscaling_target" "app" {

@@ -73,9 +73,9 @@ output "task_definition_family" {
   value       = aws_ecs_task_definition.this["app"].family
 }
 
-output "migration_task_definition_arn" {
-  description = "ARN (with revision) of the one-off migration task definition; run it with the private subnets and tasks_security_group_id."
-  value       = aws_ecs_task_definition.this["migrate"].arn
+output "task_definition_arns" {
+  description = "ARN (with revision) of the latest task definition of each container: app, migrate (the one-off migration task: run it with the private subnets and tasks_security_group_id) and worker (with jobs). The deploy moves the services to these."
+  value       = { for k, definition in aws_ecs_task_definition.this : k => definition.arn }
 }
 
 output "log_group_name" {

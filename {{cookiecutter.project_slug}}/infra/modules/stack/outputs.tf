@@ -92,9 +92,9 @@ output "worker_service_name" {
   value       = module.ecs_service.worker_service_name
 }
 
-output "migration_task_definition_arn" {
-  description = "Task definition of the one-off migration task."
-  value       = module.ecs_service.migration_task_definition_arn
+output "task_definition_arns" {
+  description = "Latest task definition revision of each container (app, migrate, worker with jobs)."
+  value       = module.ecs_service.task_definition_arns
 }
 
 output "tasks_security_group_id" {

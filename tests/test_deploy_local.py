@@ -1,0 +1,185 @@
+"""`make deploy-local`, the generated project's whole deploy path against moto, for one
+Lambda and one ECS combination (between them: every database but SQLite, jobs, uploads, a
+domain, both computes).
+
+In one rendered, committed project: the first deploy creates everything (bootstrap
+included) and releases version 1; a committed code change deploys again as an update
+(no bootstrap, a new version or task definition revision goes live); `make
+rollback-local` returns to the first release; a migration that fails stops the next
+deploy at the migration step with nothing rolled forward. What is live is read from the
+emulator after each step, not from the command's output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.combinations import SLOW_SUBSET, Answers, combination_id
+from tests.support import project_env, render, run
+
+pytestmark = pytest.mark.slow
+
+# One of each compute, the ECS one with a domain and jobs (a worker service), the Lambda
+# one with jobs (a worker function behind its own alias).
+DEPLOY_LOCAL_SUBSET = [
+    next(a for a in SLOW_SUBSET if a["compute"] == "ecs" and a["domain_name"]),
+    next(a for a in SLOW_SUBSET if a["compute"] == "lambda" and a["use_background_jobs"] == "y"),
+]
+TIMEOUT = 1800
+BROKEN_MIGRATION = '''"""A migration that fails."""
+
+from alembic import op
+
+revision = "9999"
+down_revision = {head!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("SELECT * FROM table_that_does_not_exist")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def alembic_head(migrations: Path) -> str:
+    """The revision no other migration builds on."""
+    texts = [path.read_text() for path in migrations.glob("*.py")]
+    revisions = {m for text in texts for m in re.findall(r'^revision[^=]*= "(\w+)"', text, re.M)}
+    parents = {m for text in texts for m in re.findall(r'^down_revision[^=]*= "(\w+)"', text, re.M)}
+    (head,) = revisions - parents
+    return head
+
+
+def git(project: Path, *args: str) -> None:
+    run(["git", *args], cwd=project)
+
+
+def commit(project: Path, message: str) -> None:
+    git(project, "add", "-A")
+    identity = ["-c", "user.name=Dev", "-c", "user.email=dev@example.com"]
+    git(project, *identity, "commit", "-qm", message)
+
+
+class Emulated:
+    """The project's emulator, as `make deploy-local` left it running."""
+
+    def __init__(self, project: Path, compute: str) -> None:
+        url = json.loads((project / ".deploy-local" / "emulator.json").read_text())["url"]
+        self.compute = compute
+        self.prefix = f"{project.name[:35].rstrip('-')}-dev"
+        credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+        self.session = boto3.session.Session(region_name="us-east-1", **credentials)
+        self.url = url
+
+    def client(self, service: str) -> object:
+        return self.session.client(service, endpoint_url=self.url)  # type: ignore[call-overload]
+
+    def live(self) -> dict[str, str]:
+        """What serves: each function's `live` version, or each service's revision."""
+        if self.compute == "lambda":
+            client = self.client("lambda")
+            names = [f"{self.prefix}-{role}" for role in ("api", "migrate", "worker")]
+            return {
+                name: client.get_alias(FunctionName=name, Name="live")["FunctionVersion"]  # type: ignore[attr-defined]
+                for name in names
+            }
+        client = self.client("ecs")
+        described = client.describe_services(  # type: ignore[attr-defined]
+            cluster=self.prefix, services=[self.prefix, f"{self.prefix}-worker"]
+        )
+        return {
+            service["serviceName"]: service["taskDefinition"].rsplit(":", 1)[1]
+            for service in described["services"]
+        }
+
+
+def make(project: Path, env: dict[str, str], target: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", target],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def succeeded(result: subprocess.CompletedProcess[str]) -> str:
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-20000:]
+    return output
+
+
+@pytest.fixture
+def project(
+    request: pytest.FixtureRequest, tmp_path: Path, cookiecutter_config: Path
+) -> Iterator[Path]:
+    answers: Answers = request.param
+    project = render(answers, tmp_path, cookiecutter_config)
+    yield project
+    # The emulator outlives `make deploy-local` on purpose; the test stops it.
+    make(project, project_env(answers["python_version"]), "deploy-local-down")
+
+
+@pytest.mark.parametrize(
+    ("project", "answers"),
+    [(answers, answers) for answers in DEPLOY_LOCAL_SUBSET],
+    ids=[combination_id(answers) for answers in DEPLOY_LOCAL_SUBSET],
+    indirect=["project"],
+)
+def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
+    project: Path, answers: Answers, terraform_env: dict[str, str]
+) -> None:
+    terraform_settings = {k: v for k, v in terraform_env.items() if k not in os.environ}
+    terraform_settings["TF_CLI_CONFIG_FILE"] = terraform_env["TF_CLI_CONFIG_FILE"]
+    env = {**project_env(answers["python_version"]), **terraform_settings}
+    env.pop("DEPLOY_LOCAL_DATABASE_URL", None)
+    run(["make", "install"], cwd=project, env=env)  # writes uv.lock, which a project commits
+    git(project, "init", "-q")
+    commit(project, "Generated project")
+
+    first = succeeded(make(project, env, "deploy-local"))
+    assert "Applying infra/bootstrap to the emulator (first run)" in first
+    assert "(emulated in-process)" in first
+    assert "Emulated (moto runs no containers or Lambda code):" in first
+    emulator = Emulated(project, answers["compute"])
+    released = emulator.live()
+    assert set(released.values()) == {"1"}, released
+
+    health = next(project.glob("src/*/health.py"))
+    health.write_text(health.read_text() + "\n# A change that makes a new release.\n")
+    commit(project, "Change")
+    second = succeeded(make(project, env, "deploy-local"))
+    assert "reusing the emulator" in second
+    assert "first run" not in second
+    assert set(emulator.live().values()) == {"2"}, second[-5000:]
+
+    rolled_back = succeeded(make(project, env, "rollback-local"))
+    assert "previous" in rolled_back
+    assert emulator.live() == released
+
+    migrations = project / "migrations" / "versions"
+    head = alembic_head(migrations)
+    (migrations / "9999_fails.py").write_text(BROKEN_MIGRATION.format(head=head))
+    commit(project, "A migration that fails")
+    failed = make(project, env, "deploy-local")
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output[-5000:]
+    step = "Running migrations" if answers["compute"] == "lambda" else "Running the migration task"
+    assert f"FAILED at step '{step}" in output, output[-5000:]
+    assert "table_that_does_not_exist" in output
+    assert "nothing was rolled forward" in output
+    assert emulator.live() == released, "a failed migration must leave the release serving"

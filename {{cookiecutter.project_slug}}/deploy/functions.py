@@ -1,0 +1,88 @@
+"""Lambda releases: versions, the `live` alias and the migration function.
+
+Terraform publishes a version whenever the code or configuration changes; clients reach
+the `live` alias, which only the deploy moves (after migrations succeed) and rollback
+moves back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from deploy.aws import Aws
+from deploy.steps import StepError
+
+ALIAS = "live"
+# The migration function's own timeout is the limit; the SDK must wait as long.
+MIGRATION_READ_TIMEOUT = 15 * 60
+
+Versions = dict[str, str]  # role (api, worker, migrate) -> version number
+
+
+def publish(aws: Aws, function_names: Mapping[str, str]) -> Versions:
+    """The version holding each function's current code and configuration (Lambda returns
+    the last one when nothing changed since, so this is safe to repeat)."""
+    client = aws.client("lambda")
+    return {
+        role: client.publish_version(FunctionName=name)["Version"]
+        for role, name in function_names.items()
+    }
+
+
+def live(aws: Aws, function_names: Mapping[str, str]) -> Versions:
+    client = aws.client("lambda")
+    return {
+        role: client.get_alias(FunctionName=name, Name=ALIAS)["FunctionVersion"]
+        for role, name in function_names.items()
+    }
+
+
+def point_live(aws: Aws, function_names: Mapping[str, str], versions: Mapping[str, str]) -> None:
+    client = aws.client("lambda")
+    for role, name in function_names.items():
+        client.update_alias(FunctionName=name, Name=ALIAS, FunctionVersion=versions[role])
+
+
+def configuration(aws: Aws, function_name: str, version: str) -> dict[str, str]:
+    """The environment variables a version runs with (names, ARNs and URLs: no secrets)."""
+    found = aws.client("lambda").get_function_configuration(
+        FunctionName=function_name, Qualifier=version
+    )
+    variables: dict[str, str] = found.get("Environment", {}).get("Variables", {})
+    return variables
+
+
+def run_migration(aws: Aws, function_name: str, version: str) -> str:
+    """Invokes the migration function at `version`; returns the schema revision it reached.
+    A failure raises with the function's own error and where its log is."""
+    client = aws.client("lambda", read_timeout=MIGRATION_READ_TIMEOUT)
+    response = client.invoke(FunctionName=function_name, Qualifier=version, Payload=b"{}")
+    payload = json.loads(response["Payload"].read() or b"{}")
+    if response.get("FunctionError"):
+        reason = f"{payload.get('errorType', 'Error')}: {payload.get('errorMessage', payload)}"
+        raise StepError(
+            f"the migration function failed ({reason}); its log group is "
+            f"/aws/lambda/{function_name}"
+        )
+    return str(payload.get("revision", "?"))
+
+
+def previous(aws: Aws, function_names: Mapping[str, str]) -> Versions:
+    """For each function, the newest published version older than the one `live` serves."""
+    client = aws.client("lambda")
+    current = live(aws, function_names)
+    earlier: Versions = {}
+    for role, name in function_names.items():
+        numbers = [
+            int(version["Version"])
+            for page in client.get_paginator("list_versions_by_function").paginate(
+                FunctionName=name
+            )
+            for version in page["Versions"]
+            if version["Version"].isdigit() and int(version["Version"]) < int(current[role])
+        ]
+        if not numbers:
+            raise StepError(f"{name} has no version older than {current[role]} to return to")
+        earlier[role] = str(max(numbers))
+    return earlier

@@ -1,0 +1,85 @@
+"""What `make deploy-local` runs in a child process, where AWS would run the function or
+task: `python -m deploy.inprocess PACKAGE STEP`. The child's environment is the deployed
+one (see deploy/local.py); the last line printed is the result.
+
+Steps: `lambda-migrate` (the migration function's handler), `lambda-smoke` (the API
+function's handler, given an API Gateway HTTP API event for GET /health/db) and
+`asgi-smoke` (the app as the ECS task serves it, GET /health/db). A failure exits 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from typing import Any
+
+from deploy.smoke import PATH
+
+
+def http_api_event(path: str) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) GET request, as the `$default` route passes it."""
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"host": "deploy-local", "user-agent": "deploy-local"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "deploy-local",
+            "domainName": "deploy-local",
+            "http": {
+                "method": "GET",
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "deploy-local",
+            },
+            "requestId": "deploy-local",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "01/Jan/2026:00:00:00 +0000",
+            "timeEpoch": 1767225600000,
+        },
+        "isBase64Encoded": False,
+    }
+
+
+def lambda_migrate(package: str) -> dict[str, Any]:
+    handlers = importlib.import_module(f"{package}.lambda_handler")
+    result: dict[str, Any] = handlers.migrate({}, None)
+    return result
+
+
+def lambda_smoke(package: str) -> dict[str, Any]:
+    handlers = importlib.import_module(f"{package}.lambda_handler")
+    response: dict[str, Any] = handlers.handler(http_api_event(PATH), None)
+    if response["statusCode"] != 200:
+        raise SystemExit(f"GET {PATH}: HTTP {response['statusCode']} {response.get('body')}")
+    body: dict[str, Any] = json.loads(response["body"])
+    return body
+
+
+def asgi_smoke(package: str) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    app = importlib.import_module(f"{package}.main").app
+    with TestClient(app) as client:
+        response = client.get(PATH)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {PATH}: HTTP {response.status_code} {response.text}")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+STEPS = {"lambda-migrate": lambda_migrate, "lambda-smoke": lambda_smoke, "asgi-smoke": asgi_smoke}
+
+
+def main(argv: list[str]) -> None:
+    package, name = argv
+    print(json.dumps(STEPS[name](package)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

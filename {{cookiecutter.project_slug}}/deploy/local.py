@@ -1,0 +1,173 @@
+"""`make deploy-local`: the deploy path against the emulator on loopback.
+
+The emulator (deploy/emulator.py) keeps running between runs, so a second run updates
+what the first one created, as a deploy to AWS does; `make deploy-local-down` stops it
+and forgets everything. Its log, the Terraform copy and the local database live in
+.deploy-local/.
+
+moto runs no Lambda code and no containers, so the two steps that need them (the
+migration and the smoke check) run here instead, in a child process, with the settings
+the function or task really got from Terraform, read back from the emulator: only the
+database is pointed at a local one (DEPLOY_LOCAL_DATABASE_URL, else SQLite in
+.deploy-local/). The AWS resources the app uses (secrets, bucket, queue, log group) are
+the emulator's, so a setting Terraform wired wrong fails here as it would on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deploy import emulator
+from deploy.aws import EMULATOR_CREDENTIALS, Aws
+from deploy.project import Project
+from deploy.steps import StepError, say
+
+DIRECTORY = ".deploy-local"
+# The settings that locate the deployed database, replaced by the local one.
+DATABASE_SETTINGS = (
+    "DATABASE_URL",
+    "DATABASE_SECRET_ARN",
+    "DATABASE_HOST",
+    "DATABASE_PORT",
+    "DATABASE_NAME",
+    "DB_SSL",
+)
+# What a child process keeps from this one: enough to find tools, nothing of the app's.
+INHERITED = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR")
+
+
+@dataclass
+class LocalEmulator:
+    project: Project
+    # What this run did in-process instead of on AWS, for the closing summary.
+    emulated: list[str] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path:
+        return self.project.root / DIRECTORY
+
+    @property
+    def _server_file(self) -> Path:
+        return self.directory / "emulator.json"
+
+    def running_url(self) -> str | None:
+        """The URL of this project's emulator if it is up."""
+        try:
+            url: str = json.loads(self._server_file.read_text())["url"]
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=2).close()  # noqa: S310 - loopback
+        except (OSError, ValueError, KeyError):
+            return None
+        return url
+
+    def start(self) -> str:
+        """The running emulator's URL, starting one (in the background) when none is up."""
+        url = self.running_url()
+        if url is not None:
+            say(f"    reusing the emulator on {url}")
+            return url
+        self.directory.mkdir(exist_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+        log = self.directory / "emulator.log"
+        with log.open("w") as output:
+            server = subprocess.Popen(  # noqa: S603 - this interpreter, this module
+                [sys.executable, "-m", "deploy.emulator", "serve", "--port", str(port)],
+                cwd=self.project.root,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # outlives this command, as a deployment does
+            )
+        self._server_file.write_text(json.dumps({"url": url, "pid": server.pid}))
+        deadline = time.monotonic() + 60
+        while self.running_url() is None:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise StepError(f"the emulator did not start: see {log}")
+            time.sleep(0.2)
+        say(f"    started on {url} (log: {log.relative_to(self.project.root)})")
+        return url
+
+    def stop(self) -> bool:
+        """Stops the emulator and forgets its state; False when none was running."""
+        running = self.running_url() is not None
+        if running:
+            pid = json.loads(self._server_file.read_text())["pid"]
+            os.killpg(pid, signal.SIGTERM)
+        shutil.rmtree(self.directory, ignore_errors=True)
+        return running
+
+    def terraform_copy(self, url: str) -> Path:
+        """A fresh copy of infra/ with the emulator's override files (infra/ is untouched)."""
+        copy = self.directory / "infra"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(
+            self.project.root / "infra",
+            copy,
+            ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl"),
+        )
+        emulator.point_at_emulator(copy, url)
+        return copy
+
+    def database_url(self) -> str:
+        return os.environ.get("DEPLOY_LOCAL_DATABASE_URL") or (
+            f"sqlite+aiosqlite:///{self.directory / 'app.db'}"
+        )
+
+    def app_environment(self, aws: Aws, deployed: Mapping[str, str]) -> dict[str, str]:
+        """The deployed settings with the emulator's endpoint and the local database. The
+        database secret Terraform wired must exist and hold credentials."""
+        secret_arn = deployed.get("DATABASE_SECRET_ARN")
+        if secret_arn:
+            secret = json.loads(
+                aws.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]
+            )
+            if not {"username", "password"} <= secret.keys():
+                raise StepError(f"{secret_arn} holds no username and password")
+        environment = {name: os.environ[name] for name in INHERITED if name in os.environ}
+        environment.update(
+            {name: value for name, value in deployed.items() if name not in DATABASE_SETTINGS}
+        )
+        environment.update(
+            DATABASE_URL=self.database_url(),
+            AWS_ENDPOINT_URL=aws.endpoint_url or "",
+            AWS_REGION=aws.region,
+            AWS_DEFAULT_REGION=aws.region,
+            AWS_ACCESS_KEY_ID=EMULATOR_CREDENTIALS["aws_access_key_id"],
+            AWS_SECRET_ACCESS_KEY=EMULATOR_CREDENTIALS["aws_secret_access_key"],
+            # The deploy/ package, for `python -m deploy.inprocess`.
+            PYTHONPATH=str(self.project.root),
+        )
+        return environment
+
+    def run_app(self, what: str, environment: Mapping[str, str], argv: Sequence[str]) -> str:
+        """Runs the app in a child process with `environment` (and outside the project
+        directory, so no .env is read); a failure shows the end of its output."""
+        self.emulated.append(what)
+        workdir = self.directory / "run"
+        workdir.mkdir(parents=True, exist_ok=True)
+        say("    (emulated in-process) $ python " + " ".join(argv))
+        result = subprocess.run(  # noqa: S603 - this interpreter, fixed modules
+            [sys.executable, *argv],
+            cwd=workdir,
+            env=dict(environment),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+            raise StepError(f"{what} failed:\n{tail}")
+        # The app logs to stdout too; the result is the last line.
+        return result.stdout.strip().rsplit("\n", 1)[-1]

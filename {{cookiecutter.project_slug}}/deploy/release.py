@@ -1,0 +1,399 @@
+"""The commands behind `make deploy`, `deploy-local`, `rollback`, `image` and `logs`.
+
+A release moves traffic only after the migration has succeeded, and a failed smoke check
+moves it back: whichever step fails, the previous version keeps serving.
+
+- Lambda: Terraform uploads the zip and publishes a version; the migration function runs
+  at that version; the `live` alias of every function moves to it (deploy/functions.py).
+- ECS: the image tagged with the git revision must be in ECR; Terraform registers new
+  task definition revisions; the migration task runs once; the services move to the new
+  revisions and must become stable (deploy/services.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deploy import functions, package, services, smoke
+from deploy.aws import Aws, error_code
+from deploy.emulator import backend_config
+from deploy.local import LocalEmulator
+from deploy.preflight import committed_revision, confirm, state_bucket
+from deploy.project import Environment, Project
+from deploy.steps import StepError, run, say, step
+from deploy.terraform import Terraform
+
+# The CPU the image is built for: infra/'s ECS default, X86_64 (PLATFORM in the Makefile).
+IMAGE_PLATFORM = os.environ.get("PLATFORM", "linux/amd64")
+SIGNING_KEY_BYTES = 48
+MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a deploy goes: an AWS account, or the emulator when `local` is set."""
+
+    project: Project
+    environment: Environment
+    aws: Aws
+    terraform: Terraform
+    backend_files: tuple[Path, ...] = ()
+    local: LocalEmulator | None = None
+
+    @classmethod
+    def aws_account(cls, project: Project, environment: Environment) -> Target:
+        return cls(
+            project,
+            environment,
+            Aws(project.region(environment)),
+            Terraform(project.environment_root(environment)),
+        )
+
+    @property
+    def repository(self) -> str:
+        """The ECR repository infra/modules/registry names after the environment."""
+        return f"{self.project.prefix}-{self.environment}"
+
+    def stack(self) -> dict[str, Any]:
+        return self.terraform.stack()
+
+
+def check_account(target: Target) -> str:
+    """The state bucket, once the credentials and the bucket are known to work."""
+    account = target.aws.account_id()
+    bucket = state_bucket(target.project, account)
+    if not target.aws.bucket_exists(bucket):
+        raise StepError(
+            f"state bucket {bucket} not found in account {account}: apply infra/bootstrap "
+            "once (README, 'Deploying'), or set TF_STATE_BUCKET"
+        )
+    say(f"    account {account}, state in s3://{bucket}")
+    return bucket
+
+
+def deploy(target: Target, *, confirmed: bool) -> None:
+    project, environment = target.project, target.environment
+    with step(f"Checking before anything changes ({environment})"):
+        revision = committed_revision(project.root)
+        say(f"    revision {revision}")
+        confirm(environment, confirmed)
+        bucket = check_account(target)
+        if project.compute == "ecs" and not services.image_exists(
+            target.aws, target.repository, revision
+        ):
+            raise StepError(
+                f"ECR repository {target.repository} has no image {revision}: "
+                f"run `make image ENV={environment}` first"
+            )
+    variables = {}
+    if project.compute == "lambda":
+        # For the functions' architecture in infra/ (lambda_api's default).
+        architecture = package.DEFAULT_ARCHITECTURE
+        with step(f"Building the Lambda package ({architecture})"):
+            zip_path = package.build(project, architecture, os.environ.get("UV", "uv"))
+        variables["package_path"] = str(zip_path)
+    else:
+        variables["image_tag"] = revision
+    with step("Terraform init"):
+        target.terraform.init(bucket, *target.backend_files)
+    with step(f"Terraform apply ({environment})"):
+        target.terraform.apply(variables)
+        stack = target.stack()
+    with step("Checking the JWT signing key"):
+        ensure_signing_key(target.aws, stack["jwt_secret_arn"])
+    if project.compute == "lambda":
+        release_functions(target, stack)
+    else:
+        release_services(target, stack)
+    say(f"\nDeployed {revision} to {environment}: {stack['url']}")
+
+
+def ensure_signing_key(aws: Aws, secret_arn: str) -> None:
+    """Terraform creates the secret without a value (a value would sit in the state): the
+    first deploy stores a random one. Its value is never printed."""
+    client = aws.client("secretsmanager")
+    try:
+        client.describe_secret(SecretId=secret_arn)
+        client.get_secret_value(SecretId=secret_arn)
+        say("    already set")
+    except Exception as error:
+        if error_code(error) != "ResourceNotFoundException":
+            raise
+        client.put_secret_value(
+            SecretId=secret_arn, SecretString=secrets.token_urlsafe(SIGNING_KEY_BYTES)
+        )
+        say("    stored a new random key (first deploy)")
+
+
+def described(versions: Mapping[str, str]) -> str:
+    return ", ".join(f"{role} v{version}" for role, version in versions.items())
+
+
+def release_functions(target: Target, stack: Mapping[str, Any]) -> None:
+    aws, local, names = target.aws, target.local, stack["function_names"]
+    with step("Publishing the new versions"):
+        serving = functions.live(aws, names)
+        versions = functions.publish(aws, names)
+        say(f"    live: {described(serving)}; new: {described(versions)}")
+    with step(f"Running migrations (migration function, version {versions['migrate']})"):
+        with nothing_rolled_forward(f"live stays on {described(serving)}"):
+            if local is None:
+                revision = functions.run_migration(aws, names["migrate"], versions["migrate"])
+            else:
+                deployed = functions.configuration(aws, names["migrate"], versions["migrate"])
+                environment = local.app_environment(aws, deployed)
+                environment["AWS_LAMBDA_FUNCTION_NAME"] = names["migrate"]
+                result = local.run_app(
+                    "the migration function",
+                    environment,
+                    ["-m", "deploy.inprocess", target.project.package, "lambda-migrate"],
+                )
+                revision = json.loads(result)["revision"]
+        say(f"    schema at {revision}")
+    with step("Moving the live aliases to the new versions"):
+        functions.point_live(aws, names, versions)
+    with step("Smoke check: GET /health/db"):
+        try:
+            if local is None:
+                say(f"    {smoke.check(stack['url'])}")
+            else:
+                deployed = functions.configuration(aws, names["api"], versions["api"])
+                environment = local.app_environment(aws, deployed)
+                environment["AWS_LAMBDA_FUNCTION_NAME"] = names["api"]
+                say(
+                    "    "
+                    + local.run_app(
+                        "the smoke check through the API function",
+                        environment,
+                        ["-m", "deploy.inprocess", target.project.package, "lambda-smoke"],
+                    )
+                )
+        except StepError as failure:
+            functions.point_live(aws, names, serving)
+            raise StepError(f"{failure}\n    live is back on {described(serving)}") from None
+
+
+def release_services(target: Target, stack: Mapping[str, Any]) -> None:
+    aws, local, cluster = target.aws, target.local, stack["cluster_name"]
+    definitions = stack["task_definition_arns"]
+    new = {name: definitions[role] for name, role in services.services(stack).items()}
+    migration = definitions["migrate"]
+    with step(f"Running the migration task ({services.revision_name(migration)})"):
+        serving = services.current(aws, cluster, list(new))
+        with nothing_rolled_forward(f"the services stay on {described_revisions(serving)}"):
+            if local is None:
+                services.run_migration(aws, stack)
+            else:
+                container = services.container(aws, migration)
+                environment = local.app_environment(aws, env_list(container["environment"]))
+                command = container["command"]
+                if command[0] != "python":
+                    raise StepError(f"the migration task runs {command}, not a Python module")
+                local.run_app("the migration task", environment, command[1:])
+    with step("Rolling the services to the new revisions"):
+        say(f"    {described_revisions(serving)} -> {described_revisions(new)}")
+        services.roll(aws, cluster, new)
+    with step("Smoke check: GET /health/db"):
+        try:
+            if local is None:
+                say(f"    {smoke.check(stack['url'])}")
+            else:
+                container = services.container(aws, definitions["app"])
+                environment = local.app_environment(aws, env_list(container["environment"]))
+                say(
+                    "    "
+                    + local.run_app(
+                        "the smoke check through the app task's settings",
+                        environment,
+                        ["-m", "deploy.inprocess", target.project.package, "asgi-smoke"],
+                    )
+                )
+        except StepError as failure:
+            services.roll(aws, cluster, serving)
+            raise StepError(
+                f"{failure}\n    the services are back on {described_revisions(serving)}"
+            ) from None
+
+
+@contextmanager
+def nothing_rolled_forward(serving: str) -> Iterator[None]:
+    """A failed migration ends the release before any traffic moves; say so."""
+    try:
+        yield
+    except StepError as failure:
+        raise StepError(f"{failure}\n    nothing was rolled forward: {serving}") from None
+
+
+def env_list(pairs: list[dict[str, str]]) -> dict[str, str]:
+    return {pair["name"]: pair["value"] for pair in pairs}
+
+
+def described_revisions(revisions: Mapping[str, str]) -> str:
+    return ", ".join(services.revision_name(arn) for arn in revisions.values())
+
+
+def rollback(target: Target, *, confirmed: bool) -> None:
+    """Back to the previous Lambda versions or task definition revisions. Migrations are
+    not undone: the previous code must work with the current schema (expand, then
+    contract, over two releases)."""
+    with step(f"Checking before anything changes ({target.environment})"):
+        confirm(target.environment, confirmed)
+        bucket = check_account(target)
+        target.terraform.init(bucket, *target.backend_files)
+        stack = target.stack()
+    aws = target.aws
+    if target.project.compute == "lambda":
+        names = stack["function_names"]
+        with step("Moving the live aliases to the previous versions"):
+            earlier = functions.previous(aws, names)
+            say(f"    {described(functions.live(aws, names))} -> {described(earlier)}")
+            functions.point_live(aws, names, earlier)
+    else:
+        cluster = stack["cluster_name"]
+        with step("Rolling the services to the previous revisions"):
+            serving = services.current(aws, cluster, list(services.services(stack)))
+            earlier = services.previous(aws, serving)
+            say(f"    {described_revisions(serving)} -> {described_revisions(earlier)}")
+            services.roll(aws, cluster, earlier)
+    if target.local is None:
+        with step("Smoke check: GET /health/db"):
+            say(f"    {smoke.check(stack['url'])}")
+
+
+def image(target: Target) -> str:
+    """Builds the image and pushes it to the environment's ECR repository, tagged with the
+    git revision (for deploy-local, a manifest stands in: the emulator stores no layers).
+    Returns the image reference."""
+    with step(f"Checking before anything changes ({target.environment})"):
+        revision = committed_revision(target.project.root)
+        bucket = check_account(target)
+    ecr = target.aws.client("ecr")
+    try:
+        found = ecr.describe_repositories(repositoryNames=[target.repository])
+    except Exception as error:
+        if error_code(error) != "RepositoryNotFoundException":
+            raise
+        with step(f"Creating the ECR repository {target.repository} (first deploy)"):
+            target.terraform.init(bucket, *target.backend_files)
+            target.terraform.apply({"image_tag": revision}, "module.stack.module.registry")
+        found = ecr.describe_repositories(repositoryNames=[target.repository])
+    repository_uri = found["repositories"][0]["repositoryUri"]
+    reference = f"{repository_uri}:{revision}"
+    if services.image_exists(target.aws, target.repository, revision):
+        say(f"{reference} is in ECR already (tags are immutable)")
+        return reference
+    if target.local is not None:
+        with step(f"Pushing {reference} (emulated: a manifest, no build)"):
+            target.local.emulated.append("the image push (a manifest; nothing was built)")
+            ecr.put_image(
+                repositoryName=target.repository,
+                imageManifest=json.dumps({"schemaVersion": 2, "mediaType": MANIFEST_TYPE}),
+                imageManifestMediaType=MANIFEST_TYPE,
+                imageTag=revision,
+            )
+        return reference
+    with step(f"Building {reference} ({IMAGE_PLATFORM})"):
+        run(
+            ["docker", "build", "--platform", IMAGE_PLATFORM, "--tag", reference, "."],
+            cwd=target.project.root,
+            capture=False,
+        )
+    with step("Pushing to ECR"):
+        token = ecr.get_authorization_token()["authorizationData"][0]
+        user, password = _decoded(token["authorizationToken"]).split(":", 1)
+        registry = repository_uri.split("/", 1)[0]
+        run(["docker", "login", "--username", user, "--password-stdin", registry], stdin=password)
+        run(["docker", "push", reference], capture=False)
+    return reference
+
+
+def _decoded(token: str) -> str:
+    import base64
+
+    return base64.b64decode(token).decode()
+
+
+def logs(target: Target, since_minutes: int, follow: bool = True) -> None:
+    """Prints the app's log lines from the last `since_minutes`, then new ones as they come
+    (Ctrl-C stops)."""
+    bucket = check_account(target)
+    target.terraform.init(bucket, *target.backend_files)
+    group = target.stack()["app_log_group_name"]
+    say(f"==> {group} (Ctrl-C stops)")
+    client = target.aws.client("logs")
+    start = int((time.time() - since_minutes * 60) * 1000)
+    seen: set[str] = set()
+    while True:
+        pages = client.get_paginator("filter_log_events").paginate(
+            logGroupName=group, startTime=start
+        )
+        for page in pages:
+            for event in page["events"]:
+                if event["eventId"] not in seen:
+                    seen.add(event["eventId"])
+                    start = max(start, event["timestamp"])
+                    print(event["message"].rstrip(), flush=True)
+        if not follow:
+            return
+        time.sleep(2)
+
+
+def deploy_local(project: Project, local: LocalEmulator) -> None:
+    """The deploy path against the emulator: bootstrap on the first run, then what `make
+    deploy ENV=dev` does, with the steps moto cannot run done in-process."""
+    with step("Starting the emulator"):
+        url = local.start()
+    target = local_target(project, local, url)
+    if project.compute == "ecs":
+        image(target)
+    deploy(target, confirmed=True)
+    say("\nEmulated (moto runs no containers or Lambda code):")
+    for what in dict.fromkeys(local.emulated):
+        say(f"  - {what}: in-process, with its configuration read back from the emulator")
+    say(f"  - the database: {local.database_url()} instead of the deployed one")
+
+
+def local_target(project: Project, local: LocalEmulator, url: str | None = None) -> Target:
+    """envs/dev on the emulator, in a copy of infra/ pointed at it; bootstrap is applied
+    the first time (its bucket then holds the state)."""
+    url = url or local.running_url()
+    if url is None:
+        raise StepError("no emulator is running: `make deploy-local` starts one")
+    aws = Aws(project.region("dev"), endpoint_url=url)
+    infra = local.terraform_copy(url)
+    bucket = state_bucket(project, aws.account_id())
+    if not aws.bucket_exists(bucket):
+        with step("Applying infra/bootstrap to the emulator (first run)"):
+            bootstrap = Terraform(infra / "bootstrap")
+            bootstrap("init", "-input=false", "-no-color", capture=False)
+            variables = (infra / "bootstrap" / "variables.tf").read_text()
+            repository = {"github_repository": f"local/{project.name}"}
+            bootstrap.apply(repository if "github_repository" in variables else {})
+    dev = infra / "envs" / "dev"
+    backend = dev / "emulator.backend.hcl"
+    backend.write_text(backend_config(url, bucket))
+    zone = hosted_zone(dev)
+    if zone:
+        route53 = aws.client("route53")
+        if not route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]:
+            say(f"    (emulated) the hosted zone {zone}, which a real account already has")
+            route53.create_hosted_zone(Name=zone, CallerReference=zone)
+    return Target(project, "dev", aws, Terraform(dev), (backend,), local)
+
+
+def hosted_zone(root: Path) -> str | None:
+    """The hosted zone the environment's domain lives in (its variable's default)."""
+    found = re.search(
+        r'variable "hosted_zone_name" \{[^}]*default\s*=\s*"([^"]+)"',
+        (root / "variables.tf").read_text(),
+    )
+    return found.group(1) if found else None

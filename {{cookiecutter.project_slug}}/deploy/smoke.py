@@ -1,0 +1,32 @@
+"""The smoke check after a release: `/health/db` answers 200 through the public URL."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+from deploy.steps import StepError, say
+
+PATH = "/health/db"
+
+
+def check(base_url: str, attempts: int = 12, pause: float = 5.0) -> dict[str, str]:
+    """GET base_url + /health/db until it answers 200 (a cold start or a load balancer
+    registering targets can take a few tries)."""
+    url = base_url.rstrip("/") + PATH
+    problem = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - https URL from Terraform
+                body: dict[str, str] = json.loads(response.read())
+                return body
+        except urllib.error.HTTPError as error:
+            problem = f"HTTP {error.code}: {error.read()[:300].decode(errors='replace')}"
+        except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as error:
+            problem = str(error)
+        say(f"    attempt {attempt}/{attempts}: {problem}")
+        if attempt < attempts:
+            time.sleep(pause)
+    raise StepError(f"{url} did not answer 200 ({problem})")

@@ -1,0 +1,110 @@
+"""The deploy's release steps that need no deployment: against the moto server, a local
+HTTP server or plain files. (`make deploy-local` runs the whole path in the template's
+own tests.)"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from deploy import services, smoke
+from deploy.aws import Aws
+from deploy.project import MAX_PREFIX_LENGTH, Project
+from deploy.release import ensure_signing_key, hosted_zone
+from deploy.steps import StepError
+
+
+@pytest.fixture
+def aws(moto_url: str) -> Aws:
+    return Aws("us-east-1", endpoint_url=moto_url)
+
+
+def register(aws: Aws, family: str, times: int) -> list[str]:
+    ecs = aws.client("ecs")
+    return [
+        ecs.register_task_definition(
+            family=family,
+            containerDefinitions=[{"name": "app", "image": f"app:{n}", "memory": 512}],
+        )["taskDefinition"]["taskDefinitionArn"]
+        for n in range(times)
+    ]
+
+
+def test_rollback_takes_the_newest_older_revision_of_the_same_family(aws: Aws) -> None:
+    family = f"app-{uuid.uuid4().hex[:8]}"
+    app = register(aws, family, 3)
+    # A longer family that shares the prefix must not be mistaken for the app's.
+    worker = register(aws, f"{family}-worker", 2)
+    running = {"app": app[2], "worker": worker[1]}
+    assert services.previous(aws, running) == {"app": app[1], "worker": worker[0]}
+
+
+def test_rollback_without_an_older_revision_says_so(aws: Aws) -> None:
+    (only,) = register(aws, f"app-{uuid.uuid4().hex[:8]}", 1)
+    with pytest.raises(StepError, match="no revision older than 1"):
+        services.previous(aws, {"app": only})
+
+
+def test_the_signing_key_is_stored_once_and_never_replaced(aws: Aws) -> None:
+    secrets = aws.client("secretsmanager")
+    arn = secrets.create_secret(Name=f"jwt-{uuid.uuid4().hex[:8]}")["ARN"]
+    ensure_signing_key(aws, arn)
+    first = secrets.get_secret_value(SecretId=arn)["SecretString"]
+    assert len(first) >= 48
+    ensure_signing_key(aws, arn)
+    assert secrets.get_secret_value(SecretId=arn)["SecretString"] == first
+
+
+class Health(http.server.BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self) -> None:
+        body = b'{"status": "ok", "database": "postgresql"}'
+        self.send_response(self.status)
+        self.send_header("content-type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def health_server() -> Iterator[tuple[str, type[Health]]]:
+    handler = type("HealthHandler", (Health,), {})
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/", handler
+    server.shutdown()
+
+
+def test_smoke_check_returns_the_health_answer(health_server) -> None:
+    url, _ = health_server
+    assert smoke.check(url, attempts=1) == {"status": "ok", "database": "postgresql"}
+
+
+def test_smoke_check_failure_names_the_url_and_status(health_server) -> None:
+    url, handler = health_server
+    handler.status = 503
+    with pytest.raises(StepError, match=r"health/db did not answer 200 \(HTTP 503"):
+        smoke.check(url, attempts=2, pause=0)
+
+
+def test_the_hosted_zone_comes_from_the_variable_default(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text(
+        'variable "hosted_zone_name" {\n  type    = string\n  default = "example.com"\n}\n'
+    )
+    assert hosted_zone(tmp_path) == "example.com"
+    (tmp_path / "variables.tf").write_text('variable "region" {\n  type = string\n}\n')
+    assert hosted_zone(tmp_path) is None
+
+
+def test_names_are_cut_as_infra_cuts_them() -> None:
+    project = replace(Project.load(), name="a" * (MAX_PREFIX_LENGTH - 1) + "-tail")
+    assert project.prefix == "a" * (MAX_PREFIX_LENGTH - 1)

@@ -322,14 +322,18 @@ def _decoded(token: str) -> str:
     return base64.b64decode(token).decode()
 
 
-def logs(target: Target, since_minutes: int, follow: bool = True) -> None:
+def logs(target: Target, since_minutes: int) -> None:
     """Prints the app's log lines from the last `since_minutes`, then new ones as they come
     (Ctrl-C stops)."""
     bucket = check_account(target)
     target.terraform.init(bucket, *target.backend_files)
     group = target.stack()["app_log_group_name"]
     say(f"==> {group} (Ctrl-C stops)")
-    client = target.aws.client("logs")
+    tail(target.aws, group, since_minutes)
+
+
+def tail(aws: Aws, group: str, since_minutes: int, *, follow: bool = True) -> None:
+    client = aws.client("logs")
     start = int((time.time() - since_minutes * 60) * 1000)
     seen: set[str] = set()
     while True:
@@ -338,6 +342,7 @@ def logs(target: Target, since_minutes: int, follow: bool = True) -> None:
         )
         for page in pages:
             for event in page["events"]:
+                # Polling from the newest timestamp seen returns that event again.
                 if event["eventId"] not in seen:
                     seen.add(event["eventId"])
                     start = max(start, event["timestamp"])

@@ -5,18 +5,23 @@ own tests.)"""
 from __future__ import annotations
 
 import http.server
+import io
+import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
 
-from deploy import services, smoke
+from deploy import functions, services, smoke
 from deploy.aws import Aws
 from deploy.project import MAX_PREFIX_LENGTH, Project
-from deploy.release import ensure_signing_key, hosted_zone
+from deploy.release import ensure_signing_key, hosted_zone, tail
 from deploy.steps import StepError
 
 
@@ -108,3 +113,43 @@ def test_the_hosted_zone_comes_from_the_variable_default(tmp_path: Path) -> None
 def test_names_are_cut_as_infra_cuts_them() -> None:
     project = replace(Project.load(), name="a" * (MAX_PREFIX_LENGTH - 1) + "-tail")
     assert project.prefix == "a" * (MAX_PREFIX_LENGTH - 1)
+
+
+def test_logs_print_the_recent_lines_of_the_group(aws: Aws, capsys) -> None:
+    logs = aws.client("logs")
+    group = f"/app/{uuid.uuid4().hex[:8]}"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="api")
+    now = int(time.time() * 1000)
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="api",
+        logEvents=[
+            {"timestamp": now - 3_600_000, "message": '{"event": "an hour ago"}'},
+            {"timestamp": now, "message": '{"event": "request"}\n'},
+        ],
+    )
+    tail(aws, group, since_minutes=10, follow=False)
+    printed = capsys.readouterr().out  # the moto server logs its requests here too
+    assert '{"event": "request"}' in printed.splitlines()
+    assert "an hour ago" not in printed
+
+
+def test_a_failed_migration_function_reports_its_error_and_log_group(aws: Aws, monkeypatch) -> None:
+    client = aws.client("lambda")
+    payload = json.dumps({"errorType": "ProgrammingError", "errorMessage": "no such table"})
+    with Stubber(client) as stub:
+        stub.add_response(
+            "invoke",
+            {
+                "StatusCode": 200,
+                "FunctionError": "Unhandled",
+                "Payload": StreamingBody(io.BytesIO(payload.encode()), len(payload)),
+            },
+            {"FunctionName": "app-migrate", "Qualifier": "7", "Payload": b"{}"},
+        )
+        monkeypatch.setattr(Aws, "client", lambda self, service, **_: client)
+        with pytest.raises(StepError) as failure:
+            functions.run_migration(aws, "app-migrate", "7")
+    assert "ProgrammingError: no such table" in str(failure.value)
+    assert "/aws/lambda/app-migrate" in str(failure.value)

@@ -12,9 +12,10 @@ from deploy.steps import StepError, say
 PATH = "/health/db"
 
 
-def check(base_url: str, attempts: int = 12, pause: float = 5.0) -> dict[str, str]:
-    """GET base_url + /health/db until it answers 200 (a cold start or a load balancer
-    registering targets can take a few tries)."""
+def check(base_url: str, attempts: int = 30, pause: float = 5.0) -> dict[str, str]:
+    """GET base_url + /health/db until it answers 200, for up to about two and a half
+    minutes: a cold start, a load balancer registering targets or a new domain's DNS
+    record can take that long on a first deploy."""
     url = base_url.rstrip("/") + PATH
     problem = ""
     for attempt in range(1, attempts + 1):

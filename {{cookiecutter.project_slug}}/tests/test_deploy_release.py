@@ -153,3 +153,16 @@ def test_a_failed_migration_function_reports_its_error_and_log_group(aws: Aws, m
             functions.run_migration(aws, "app-migrate", "7")
     assert "ProgrammingError: no such table" in str(failure.value)
     assert "/aws/lambda/app-migrate" in str(failure.value)
+
+
+def test_missing_credentials_are_named_before_anything_changes(monkeypatch, tmp_path) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    monkeypatch.delenv("AWS_WEB_IDENTITY_TOKEN_FILE", raising=False)
+    with pytest.raises(StepError, match="no AWS credentials: set AWS_PROFILE"):
+        Aws("us-east-1").account_id()

@@ -106,6 +106,7 @@ class Emulated:
 
 
 def make(project: Path, env: dict[str, str], target: str) -> subprocess.CompletedProcess[str]:
+    """`make target`, whatever its exit code (for the runs that must fail, and clean-up)."""
     return subprocess.run(
         ["make", target],
         cwd=project,
@@ -117,10 +118,10 @@ def make(project: Path, env: dict[str, str], target: str) -> subprocess.Complete
     )
 
 
-def succeeded(result: subprocess.CompletedProcess[str]) -> str:
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-20000:]
-    return output
+def succeeded(project: Path, env: dict[str, str], target: str) -> str:
+    """`make target`'s whole output; a failure fails the test with it (tests.support.run)."""
+    result = run(["make", target], project, env, TIMEOUT)
+    return result.stdout + result.stderr
 
 
 @pytest.fixture
@@ -151,7 +152,7 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     git(project, "init", "-q")
     commit(project, "Generated project")
 
-    first = succeeded(make(project, env, "deploy-local"))
+    first = succeeded(project, env, "deploy-local")
     assert "Applying infra/bootstrap to the emulator (first run)" in first
     assert "(emulated in-process)" in first
     assert "Emulated (moto runs no containers or Lambda code):" in first
@@ -162,12 +163,12 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     health = next(project.glob("src/*/health.py"))
     health.write_text(health.read_text() + "\n# A change that makes a new release.\n")
     commit(project, "Change")
-    second = succeeded(make(project, env, "deploy-local"))
+    second = succeeded(project, env, "deploy-local")
     assert "reusing the emulator" in second
     assert "first run" not in second
     assert set(emulator.live().values()) == {"2"}, second[-5000:]
 
-    rolled_back = succeeded(make(project, env, "rollback-local"))
+    rolled_back = succeeded(project, env, "rollback-local")
     assert "previous" in rolled_back
     assert emulator.live() == released
 

@@ -43,6 +43,12 @@ DATABASE_SETTINGS = (
     "DATABASE_NAME",
     "DB_SSL",
 )
+# What deploy/inprocess.py runs for each step done in-process.
+IN_PROCESS_STEPS = {
+    "the migration function": "lambda-migrate",
+    "the smoke check through the API function": "lambda-smoke",
+    "the smoke check through the app task's settings": "asgi-smoke",
+}
 # What a child process keeps from this one: enough to find tools, nothing of the app's.
 INHERITED = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR")
 
@@ -171,3 +177,14 @@ class LocalEmulator:
             raise StepError(f"{what} failed:\n{tail}")
         # The app logs to stdout too; the result is the last line.
         return result.stdout.strip().rsplit("\n", 1)[-1]
+
+    def in_process(
+        self, aws: Aws, what: str, deployed: Mapping[str, str], function_name: str | None = None
+    ) -> str:
+        """A step of deploy/inprocess.py with the deployed settings; `function_name` is
+        what the Lambda runtime would set."""
+        environment = self.app_environment(aws, deployed)
+        if function_name is not None:
+            environment["AWS_LAMBDA_FUNCTION_NAME"] = function_name
+        argv = ["-m", "deploy.inprocess", self.project.package, IN_PROCESS_STEPS[what]]
+        return self.run_app(what, environment, argv)

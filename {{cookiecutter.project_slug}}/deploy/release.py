@@ -17,7 +17,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,36 +150,22 @@ def release_functions(target: Target, stack: Mapping[str, Any]) -> None:
                 revision = functions.run_migration(aws, names["migrate"], versions["migrate"])
             else:
                 deployed = functions.configuration(aws, names["migrate"], versions["migrate"])
-                environment = local.app_environment(aws, deployed)
-                environment["AWS_LAMBDA_FUNCTION_NAME"] = names["migrate"]
-                result = local.run_app(
-                    "the migration function",
-                    environment,
-                    ["-m", "deploy.inprocess", target.project.package, "lambda-migrate"],
-                )
+                result = local.in_process(aws, "the migration function", deployed, names["migrate"])
                 revision = json.loads(result)["revision"]
         say(f"    schema at {revision}")
     with step("Moving the live aliases to the new versions"):
         functions.point_live(aws, names, versions)
-    with step("Smoke check: GET /health/db"):
-        try:
-            if local is None:
-                say(f"    {smoke.check(stack['url'])}")
-            else:
-                deployed = functions.configuration(aws, names["api"], versions["api"])
-                environment = local.app_environment(aws, deployed)
-                environment["AWS_LAMBDA_FUNCTION_NAME"] = names["api"]
-                say(
-                    "    "
-                    + local.run_app(
-                        "the smoke check through the API function",
-                        environment,
-                        ["-m", "deploy.inprocess", target.project.package, "lambda-smoke"],
-                    )
-                )
-        except StepError as failure:
-            functions.point_live(aws, names, serving)
-            raise StepError(f"{failure}\n    live is back on {described(serving)}") from None
+
+    def emulated_smoke(local: LocalEmulator) -> str:
+        deployed = functions.configuration(aws, names["api"], versions["api"])
+        what = "the smoke check through the API function"
+        return local.in_process(aws, what, deployed, names["api"])
+
+    def move_back() -> str:
+        functions.point_live(aws, names, serving)
+        return f"live is back on {described(serving)}"
+
+    smoke_check(target, stack, emulated_smoke, move_back)
 
 
 def release_services(target: Target, stack: Mapping[str, Any]) -> None:
@@ -202,26 +188,33 @@ def release_services(target: Target, stack: Mapping[str, Any]) -> None:
     with step("Rolling the services to the new revisions"):
         say(f"    {described_revisions(serving)} -> {described_revisions(new)}")
         services.roll(aws, cluster, new)
+
+    def emulated_smoke(local: LocalEmulator) -> str:
+        container = services.container(aws, definitions["app"])
+        what = "the smoke check through the app task's settings"
+        return local.in_process(aws, what, env_list(container["environment"]))
+
+    def move_back() -> str:
+        services.roll(aws, cluster, serving)
+        return f"the services are back on {described_revisions(serving)}"
+
+    smoke_check(target, stack, emulated_smoke, move_back)
+
+
+def smoke_check(
+    target: Target,
+    stack: Mapping[str, Any],
+    emulated: Callable[[LocalEmulator], str],
+    move_back: Callable[[], str],
+) -> None:
+    """GET /health/db through the public URL (on the emulator: `emulated`, in-process); on
+    failure `move_back` returns traffic to the previous release and says where it is."""
     with step("Smoke check: GET /health/db"):
         try:
-            if local is None:
-                say(f"    {smoke.check(stack['url'])}")
-            else:
-                container = services.container(aws, definitions["app"])
-                environment = local.app_environment(aws, env_list(container["environment"]))
-                say(
-                    "    "
-                    + local.run_app(
-                        "the smoke check through the app task's settings",
-                        environment,
-                        ["-m", "deploy.inprocess", target.project.package, "asgi-smoke"],
-                    )
-                )
+            local = target.local
+            say(f"    {smoke.check(stack['url']) if local is None else emulated(local)}")
         except StepError as failure:
-            services.roll(aws, cluster, serving)
-            raise StepError(
-                f"{failure}\n    the services are back on {described_revisions(serving)}"
-            ) from None
+            raise StepError(f"{failure}\n    {move_back()}") from None
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from {{ cookiecutter.package_name }}.config import get_settings
+from {{ cookiecutter.package_name }}.config import Settings, get_settings
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.models import Base
 
@@ -21,9 +21,15 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 
+def _settings() -> Settings:
+    # A caller may pass the settings it resolved the URL with (alembic_config(settings=)).
+    settings = config.attributes.get("settings")
+    return settings if isinstance(settings, Settings) else get_settings()
+
+
 def _database_url() -> str:
     url = config.attributes.get("database_url")
-    return str(url) if url else get_settings().database_url
+    return str(url) if url else _settings().database_url
 
 
 def _configure(**kwargs: Any) -> None:
@@ -52,7 +58,7 @@ def _run_sync(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = build_engine(get_settings(), url=_database_url(), pooled=False, foreign_keys=False)
+    engine = build_engine(_settings(), url=_database_url(), pooled=False, foreign_keys=False)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)

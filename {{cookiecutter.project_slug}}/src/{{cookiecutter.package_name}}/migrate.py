@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from {{ cookiecutter.package_name }}.config import SettingsError, get_settings
+from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_settings
 from {{ cookiecutter.package_name }}.logs import configure_logging
 
 log = structlog.get_logger(__name__)
@@ -29,13 +29,16 @@ def find_alembic_ini() -> Path:
     raise FileNotFoundError("alembic.ini not found in the working directory or the project root")
 
 
-def alembic_config(database_url: str | None = None) -> Config:
-    """Alembic's config; `database_url` overrides the one the settings give."""
+def alembic_config(database_url: str | None = None, *, settings: Settings | None = None) -> Config:
+    """Alembic's config; `database_url` overrides the one the settings give, and
+    `settings` the environment's engine options (DB_SSL)."""
     config = Config(str(find_alembic_ini()))
     # The app has configured logging already; alembic.ini's own would replace it.
     config.attributes["configure_logger"] = False
     if database_url is not None:
         config.attributes["database_url"] = database_url
+    if settings is not None:
+        config.attributes["settings"] = settings
     return config
 
 

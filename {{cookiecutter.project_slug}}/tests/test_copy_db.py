@@ -1,0 +1,468 @@
+"""copy_db: a SQLite database filled through the API, copied to a fresh Postgres database.
+
+The copies need a Postgres server (TEST_DATABASE_URL); they are skipped without one
+unless REQUIRE_POSTGRES=1 makes that an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import io
+import sqlite3
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from {{ cookiecutter.package_name }} import copy_db
+from {{ cookiecutter.package_name }}.config import get_settings
+from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.main import create_app
+from {{ cookiecutter.package_name }}.migrate import upgrade
+from {{ cookiecutter.package_name }}.models import Base
+from tests.conftest import AuthHeaders
+from tests.helpers import POSTGRES_URL, {% if cookiecutter.use_s3_uploads == "y" %}UPLOADS, {% endif %}fresh_database, make_settings{% if cookiecutter.use_s3_uploads == "y" %}, post_file, sign{% endif %}
+
+ME = "/api/v1/users/me"
+ITEMS = "/api/v1/items"
+PAGES = [ME, f"{ITEMS}?limit=100"{% if cookiecutter.use_s3_uploads == "y" %}, f"{UPLOADS}?limit=100"{% endif %}]
+TABLES = [table.name for table in Base.metadata.sorted_tables]
+
+Users = dict[str, dict[str, str]]  # name -> Authorization header
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """The source: a SQLite file at the latest migration."""
+    with fresh_database("sqlite", tmp_path) as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def postgres_url(tmp_path: Path) -> Iterator[str]:
+    """The target: an empty Postgres database (no tables), dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("needs a Postgres server: set TEST_DATABASE_URL")
+    with fresh_database("postgresql", tmp_path) as url:
+        yield url
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+
+@pytest.fixture
+def app_settings(moto_url: str, uploads_bucket: str) -> dict[str, Any]:
+    """What the apps on either database share, the database aside."""
+    return {
+        "aws_endpoint_url": moto_url,
+        "aws_region": "us-east-1",
+        "uploads_bucket": uploads_bucket,
+    }
+{%- else %}
+
+
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    """What the apps on either database share, the database aside: the test defaults."""
+    return {}
+{%- endif %}
+
+
+@pytest.fixture
+def app(sqlite_url: str, app_settings: dict[str, Any]) -> FastAPI:
+    """The app on the SQLite source (what `client` and `auth_headers` talk to)."""
+    return create_app(make_settings(sqlite_url, **app_settings))
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def users(client: TestClient, auth_headers: AuthHeaders, sqlite_url: str) -> Users:
+    """Fills the source through the API; returns each user's Authorization header."""
+    alice = auth_headers("alice@example.com")
+    zoe = auth_headers("zoë@example.com")
+    gone = auth_headers("gone@example.com")
+    for headers, title, description in [
+        (alice, "Buy milk", "2 litres, ünïcödé ✓ 🥛"),
+        (alice, "No description", None),
+        (alice, "Deleted later", "leaves a gap in the ids"),
+        (zoe, "Ζωή's item", "multi\nline\ttext"),
+        (gone, "Owned by a deactivated user", None),
+    ]:
+        response = client.post(
+            ITEMS, json={"title": title, "description": description}, headers=headers
+        )
+        assert response.status_code == 201, response.text
+    deleted = client.get(ITEMS, headers=alice).json()["items"][2]["id"]
+    assert client.delete(f"{ITEMS}/{deleted}", headers=alice).status_code == 204
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+    content = "héllo\n".encode()
+    uploaded = sign(client, alice, content)
+    post_file(uploaded, content)
+    assert client.post(f"{UPLOADS}/{uploaded['id']}/complete", headers=alice).status_code == 200
+    sign(client, zoe, b"never sent")  # stays pending: NULL completed_at
+{%- endif %}
+
+    with sqlite3.connect(sqlite_path(sqlite_url)) as source:
+        # What another writer may have left: a timestamp with an offset, a false boolean.
+        source.execute(
+            "UPDATE items SET created_at = '2026-03-01 12:00:00.250000+02:00' WHERE title = ?",
+            ("Buy milk",),
+        )
+        source.execute("UPDATE users SET is_active = 0 WHERE email = 'gone@example.com'")
+    return {"alice": alice, "zoe": zoe, "gone": gone}
+
+
+def sqlite_path(url: str) -> str:
+    database = make_url(url).database
+    assert database
+    return database
+
+
+def copy(source: str, target: str, *args: str) -> int:
+    return copy_db.main(["--source", source, "--target", target, *args])
+
+
+def seen_through_api(client: TestClient, users: Users) -> dict[str, Any]:
+    """What each user gets from the API (the status alone for a refusal)."""
+    seen = {}
+    for name, headers in users.items():
+        for path in PAGES:
+            response = client.get(path, headers=headers)
+            seen[f"{name} {path}"] = (
+                response.json() if response.status_code == 200 else response.status_code
+            )
+    return seen
+
+
+@asynccontextmanager
+async def transaction(database_url: str) -> AsyncIterator[AsyncConnection]:
+    engine = build_engine(make_settings(database_url), pooled=False)
+    try:
+        async with engine.begin() as conn:
+            yield conn
+    finally:
+        await engine.dispose()
+
+
+def table_names(database_url: str) -> list[str]:
+    async def read() -> list[str]:
+        async with transaction(database_url) as conn:
+            return await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+
+    return asyncio.run(read())
+
+
+def execute(database_url: str, statement: str) -> None:
+    async def run() -> None:
+        async with transaction(database_url) as conn:
+            await conn.execute(text(statement))
+
+    asyncio.run(run())
+
+
+def row_counts(database_url: str) -> dict[str, int]:
+    """Rows per table of the models that the database has."""
+    present = table_names(database_url)
+
+    async def count() -> dict[str, int]:
+        async with transaction(database_url) as conn:
+            return {
+                table.name: await conn.scalar(select(func.count()).select_from(table)) or 0
+                for table in Base.metadata.sorted_tables
+                if table.name in present
+            }
+
+    return asyncio.run(count())
+
+
+def test_copy_serves_the_same_data_to_the_same_users(
+    postgres_url: str,
+    client: TestClient,
+    users: Users,
+    sqlite_url: str,
+    app_settings: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = seen_through_api(client, users)
+    assert before["gone /api/v1/users/me"] == 401
+    milk = before[f"alice {ITEMS}?limit=100"]["items"][0]
+    assert milk["created_at"] == "2026-03-01T10:00:00.250000Z"
+    assert milk["description"] == "2 litres, ünïcödé ✓ 🥛"
+
+    assert copy(sqlite_url, postgres_url) == 0
+
+    out, err = capsys.readouterr()
+    assert "Copied and verified." in out
+    for name, rows in row_counts(sqlite_url).items():
+        assert any(
+            line.split()[:3] == [name, str(rows), str(rows)] and " ok " in line
+            for line in out.splitlines()
+        ), out
+    password = make_url(postgres_url).password
+    assert password
+    assert f":{password}@" not in out + err
+    assert "***" in out
+    assert "users: 3/3 rows" in err
+
+    target_app = create_app(make_settings(postgres_url, **app_settings))
+    with TestClient(target_app) as target:
+        # The tokens issued by the SQLite app still name the same users.
+        assert seen_through_api(target, users) == before
+
+        newcomer = target.post(
+            "/api/v1/auth/register", json={"email": "new@example.com", "password": "x" * 12}
+        )
+        assert newcomer.status_code == 201, newcomer.text
+        assert newcomer.json()["id"] > max(
+            before[f"{name} {ME}"]["id"] for name in ("alice", "zoe")
+        )
+        item = target.post(ITEMS, json={"title": "after the copy"}, headers=users["alice"])
+        assert item.status_code == 201, item.text
+        copied_ids = [
+            copied["id"]
+            for name in ("alice", "zoe")
+            for copied in before[f"{name} {ITEMS}?limit=100"]["items"]
+        ]
+        assert item.json()["id"] > max(copied_ids)
+
+
+def test_non_empty_target_is_refused_and_truncate_target_replaces_it(
+    postgres_url: str,
+    client: TestClient,
+    users: Users,
+    sqlite_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert copy(sqlite_url, postgres_url) == 0
+    copied = row_counts(postgres_url)
+    client.post(ITEMS, json={"title": "added after the first copy"}, headers=users["alice"])
+    capsys.readouterr()
+
+    assert copy(sqlite_url, postgres_url) == 2
+    err = capsys.readouterr().err
+    assert "the target already holds rows" in err
+    assert f"users ({copied['users']})" in err
+    assert f"items ({copied['items']})" in err
+    assert row_counts(postgres_url) == copied
+
+    assert copy(sqlite_url, postgres_url, "--truncate-target") == 0
+    out = capsys.readouterr().out
+    held = ", ".join(f"{name} ({rows})" for name, rows in copied.items() if rows)
+    assert f"--truncate-target: deleting {sum(copied.values())} rows from the target: {held}" in out
+    assert row_counts(postgres_url) == row_counts(sqlite_url)
+    assert row_counts(postgres_url)["items"] == copied["items"] + 1
+
+
+def test_dry_run_reports_and_writes_nothing(
+    postgres_url: str, users: Users, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert copy(sqlite_url, postgres_url, "--dry-run") == 0
+    out = capsys.readouterr().out
+    for name, rows in row_counts(sqlite_url).items():
+        assert any(line.split() == [name, str(rows), "rows"] for line in out.splitlines()), out
+    assert "Dry run: nothing was written." in out
+    assert table_names(postgres_url) == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "value", "message"),
+    [
+        ("UPDATE items SET title = ? WHERE title = 'No description'", "x" * 201, "value too long"),
+        ("UPDATE items SET description = ? WHERE title = 'No description'", "NUL \x00", "0x00"),
+    ],
+    ids=["too-long", "nul-byte"],
+)
+def test_a_failed_table_is_rolled_back_and_reported(
+    postgres_url: str,
+    users: Users,
+    sqlite_url: str,
+    capsys: pytest.CaptureFixture[str],
+    statement: str,
+    value: str,
+    message: str,
+) -> None:
+    # SQLite stores what Postgres refuses; the API never would.
+    with sqlite3.connect(sqlite_path(sqlite_url)) as source:
+        source.execute(statement, (value,))
+
+    assert copy(sqlite_url, postgres_url) == 1
+
+    err = capsys.readouterr().err
+    assert "Copying items failed: " in err
+    assert message in err
+    assert "copied:      users" in err
+    assert "rolled back: items" in err
+    later = TABLES[TABLES.index("items") + 1 :]
+    assert f"not copied:  {', '.join(later) or 'none'}" in err
+    counts = row_counts(postgres_url)
+    assert counts["users"] == row_counts(sqlite_url)["users"]
+    assert counts["items"] == 0
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        ("UPDATE alembic_version SET version_num = 'f00dcafe'", "revision f00dcafe"),
+        ("DROP TABLE alembic_version", "no migration revision"),
+    ],
+    ids=["unknown-revision", "no-revision"],
+)
+def test_a_source_at_no_known_revision_is_refused(
+    sqlite_url: str,
+    postgres_url: str,
+    capsys: pytest.CaptureFixture[str],
+    tamper: str,
+    message: str,
+) -> None:
+    with sqlite3.connect(sqlite_path(sqlite_url)) as source:
+        source.execute(tamper)
+
+    assert copy(sqlite_url, postgres_url) == 2
+
+    assert message in capsys.readouterr().err
+    assert table_names(postgres_url) == []
+
+
+def test_a_target_at_a_later_revision_is_refused(
+    sqlite_url: str, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upgrade(postgres_url)
+    # As a newer release would have left it.
+    execute(postgres_url, "UPDATE alembic_version SET version_num = 'f00dcafe'")
+
+    assert copy(sqlite_url, postgres_url) == 2
+
+    assert "the target is at revision f00dcafe, which is not" in capsys.readouterr().err
+    assert row_counts(postgres_url) == dict.fromkeys(TABLES, 0)
+
+
+def test_the_target_defaults_to_the_apps_database_settings(
+    sqlite_url: str,
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    get_settings.cache_clear()
+    try:
+        assert copy_db.main(["--source", sqlite_url, "--dry-run"]) == 0
+    finally:
+        get_settings.cache_clear()
+    hidden = make_url(postgres_url).render_as_string(hide_password=True)
+    assert f"Target: {hidden}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "message"),
+    [
+        ("sqlite:///{tmp}/missing.db", "postgresql://u:p@db/app", "no SQLite file at"),
+        (
+            "postgresql://u:p@db/app",
+            "postgresql://u:p@db/app",
+            "--source: give the SQLite database",
+        ),
+        ("sqlite:///{tmp}/app.db", "sqlite:///{tmp}/other.db", "the target must be Postgres"),
+        (
+            "sqlite:///{tmp}/app.db",
+            "mysql://u:p@db/app",
+            "--target: unsupported database",
+        ),
+    ],
+)
+def test_wrong_databases_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, target: str, message: str
+) -> None:
+    (tmp_path / "app.db").touch()
+    status = copy(source.format(tmp=tmp_path), target.format(tmp=tmp_path))
+    assert status == 2
+    assert message in capsys.readouterr().err
+
+
+def test_verification_finds_a_changed_row(
+    postgres_url: str, users: Users, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert copy(sqlite_url, postgres_url) == 0
+    execute(postgres_url, "UPDATE items SET title = 'changed' WHERE title = 'Buy milk'")
+
+    async def compare() -> list[copy_db.TableResult]:
+        source = build_engine(make_settings(sqlite_url), pooled=False)
+        target = build_engine(make_settings(postgres_url), pooled=False)
+        try:
+            results = []
+            async with source.connect() as conn:
+                for table in Base.metadata.sorted_tables:
+                    checksum = await copy_db.table_checksum(conn, table)
+                    results.append(
+                        copy_db.TableResult(table.name, checksum.rows, checksum.hexdigest())
+                    )
+            await copy_db.verify(target, Base.metadata.sorted_tables, results)
+            return results
+        finally:
+            await source.dispose()
+            await target.dispose()
+
+    results = asyncio.run(compare())
+    assert {result.name: result.matches for result in results} == {
+        name: name != "items" for name in TABLES
+    }
+    capsys.readouterr()
+    copy_db.print_report(results)
+    report = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in report if "MISMATCH" in line] == ["items"]
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+
+
+def test_checksums_normalise_what_each_backend_returns() -> None:
+    instant = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    same = instant.astimezone(timezone(timedelta(hours=2)))
+    upload_id = uuid.uuid4()
+    one, other = copy_db.Checksum(), copy_db.Checksum()
+    one.add([(1, instant, upload_id, Status.PENDING, True, None)])
+    other.add([(1, same, upload_id, "pending", True, None)])
+    assert one.hexdigest() == other.hexdigest()
+    assert one.rows == 1
+
+    changed = copy_db.Checksum()
+    changed.add([(1, instant, upload_id, "pending", False, None)])
+    assert changed.hexdigest() != one.hexdigest()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
+    terminal = Terminal()
+    with copy_db.Progress("items", 2000, terminal) as progress:
+        progress.advance(1000)
+        progress.advance(1000)
+    assert terminal.getvalue().endswith("\ritems            [" + "#" * 30 + "] 2000/2000 rows\n")
+    assert "[" + "#" * 15 + "." * 15 + "] 1000/2000" in terminal.getvalue()
+
+    log = io.StringIO()
+    with copy_db.Progress("items", 2000, log) as progress:
+        for _ in range(20):
+            progress.advance(100)
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "items: 0/2000 rows"
+    assert lines[-1] == "items: 2000/2000 rows"
+    assert len(lines) == 11

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from {{ cookiecutter.package_name }}.config import Settings, get_settings
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.db import build_engine, database_url
 from {{ cookiecutter.package_name }}.models import Base
 
 config = context.config
@@ -28,8 +28,9 @@ def _settings() -> Settings:
 
 
 def _database_url() -> str:
+    # DATABASE_SECRET_ARN as the app reads it, when the caller gives no URL.
     url = config.attributes.get("database_url")
-    return str(url) if url else _settings().database_url
+    return str(url) if url else database_url(_settings())
 
 
 def _configure(**kwargs: Any) -> None:

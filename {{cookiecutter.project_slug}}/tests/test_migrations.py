@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 from alembic import command
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import alembic_config, upgrade
 from {{ cookiecutter.package_name }}.models import Base
 from tests.conftest import BACKENDS
-from tests.helpers import fresh_database, make_settings
+from tests.helpers import POSTGRES_URL, fresh_database, make_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,3 +78,36 @@ def test_migrate_command(empty_database: str) -> None:
     assert result.returncode == 0, result.stderr + result.stdout
     assert "migrations_finished" in result.stdout
     assert set(Base.metadata.tables) <= table_names(empty_database)
+
+
+def test_migrate_command_reaches_the_database_of_the_secret(moto_url: str, tmp_path: Path) -> None:
+    if not POSTGRES_URL:
+        pytest.skip("needs a Postgres server: set TEST_DATABASE_URL")
+    with fresh_database("postgresql", tmp_path) as url:
+        parts = make_url(url)
+        secret = {
+            "username": parts.username,
+            "password": parts.password,
+            "host": parts.host,
+            "port": parts.port or 5432,
+            "dbname": parts.database,
+        }
+        secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
+        arn = secrets.create_secret(Name=f"db/{tmp_path.name}", SecretString=json.dumps(secret))
+        result = subprocess.run(
+            [sys.executable, "-m", "{{ cookiecutter.package_name }}.migrate"],
+            cwd=tmp_path,  # where a migration of the default SQLite URL would leave app.db
+            env={
+                **os.environ,
+                "DATABASE_SECRET_ARN": arn["ARN"],
+                "AWS_ENDPOINT_URL": moto_url,
+                "AWS_REGION": "us-east-1",
+                "DB_SSL": "disable",
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr + result.stdout
+        assert set(Base.metadata.tables) <= table_names(url)
+    assert not (tmp_path / "app.db").exists()

@@ -1,0 +1,46 @@
+"""The benchmarks in scripts/ still run and print their figures (a small run each; the
+figures themselves are not checked: they depend on the machine)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import POSTGRES_URL
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+# "rows per second:      8123" or "import fastapi (median):   101.2 ms"
+FIGURE = re.compile(r"^(?P<label>[^:\n]+):\s+(?P<value>\d+(?:\.\d+)?)(?: ms)?$", re.MULTILINE)
+
+
+def run_benchmark(script: str, *args: str) -> dict[str, float]:
+    """Runs scripts/<script>; returns its printed figures by label."""
+    result = subprocess.run(
+        [sys.executable, str(SCRIPTS / script), *args],
+        env={**os.environ, "ENVIRONMENT": "test"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    return {match["label"]: float(match["value"]) for match in FIGURE.finditer(result.stdout)}
+
+
+def test_cold_start_benchmark_prints_its_figures() -> None:
+    figures = run_benchmark("bench_cold_start.py", "--runs", "1")
+    assert figures["runs per module"] == 1
+    assert figures["ratio handler / fastapi"] > 0
+
+
+def test_copy_benchmark_prints_its_figures() -> None:
+    if not POSTGRES_URL:
+        pytest.skip("needs a Postgres server: set TEST_DATABASE_URL")
+    figures = run_benchmark("bench_copy_db.py", "--items", "250", "--server", POSTGRES_URL)
+    assert figures["rows copied"] == 250 + 2  # 100 items per user
+    assert figures["rows per second"] > 0

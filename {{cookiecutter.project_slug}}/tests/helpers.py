@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,8 @@ import httpx2
 {%- if cookiecutter.use_s3_uploads == "y" %}
 from fastapi.testclient import TestClient
 {%- endif %}
-from sqlalchemy import delete, text
+from sqlalchemy import delete, inspect, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
 from {{ cookiecutter.package_name }}.db import build_engine
@@ -65,15 +66,30 @@ def fresh_database(backend: str, directory: Path) -> Iterator[str]:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def empty_tables(database_url: str) -> None:
-    """Deletes every row, children first, so the next test starts from empty tables."""
+@asynccontextmanager
+async def transaction(database_url: str) -> AsyncIterator[AsyncConnection]:
+    """A connection of its own engine, in a transaction committed on success."""
     engine = build_engine(make_settings(database_url), pooled=False)
     try:
         async with engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                await conn.execute(delete(table))
+            yield conn
     finally:
         await engine.dispose()
+
+
+async def empty_tables(database_url: str) -> None:
+    """Deletes every row, children first, so the next test starts from empty tables."""
+    async with transaction(database_url) as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            await conn.execute(delete(table))
+
+
+def table_names(database_url: str) -> set[str]:
+    async def read() -> set[str]:
+        async with transaction(database_url) as conn:
+            return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+
+    return asyncio.run(read())
 
 
 def assert_error(response: httpx2.Response, status: int, code: str) -> dict[str, Any]:

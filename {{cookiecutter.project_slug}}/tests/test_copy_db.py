@@ -11,8 +11,7 @@ import enum
 import io
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from {{ cookiecutter.package_name }} import copy_db
 from {{ cookiecutter.package_name }}.config import get_settings
@@ -31,7 +29,20 @@ from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Base
 from tests.conftest import AuthHeaders
-from tests.helpers import POSTGRES_URL, {% if cookiecutter.use_s3_uploads == "y" %}UPLOADS, {% endif %}fresh_database, make_settings{% if cookiecutter.use_s3_uploads == "y" %}, post_file, sign{% endif %}
+from tests.helpers import (
+    POSTGRES_URL,
+{%- if cookiecutter.use_s3_uploads == "y" %}
+    UPLOADS,
+{%- endif %}
+    fresh_database,
+    make_settings,
+{%- if cookiecutter.use_s3_uploads == "y" %}
+    post_file,
+    sign,
+{%- endif %}
+    table_names,
+    transaction,
+)
 
 ME = "/api/v1/users/me"
 ITEMS = "/api/v1/items"
@@ -149,24 +160,6 @@ def seen_through_api(client: TestClient, users: Users) -> dict[str, Any]:
     return seen
 
 
-@asynccontextmanager
-async def transaction(database_url: str) -> AsyncIterator[AsyncConnection]:
-    engine = build_engine(make_settings(database_url), pooled=False)
-    try:
-        async with engine.begin() as conn:
-            yield conn
-    finally:
-        await engine.dispose()
-
-
-def table_names(database_url: str) -> list[str]:
-    async def read() -> list[str]:
-        async with transaction(database_url) as conn:
-            return await conn.run_sync(lambda sync: inspect(sync).get_table_names())
-
-    return asyncio.run(read())
-
-
 def execute(database_url: str, statement: str) -> None:
     async def run() -> None:
         async with transaction(database_url) as conn:
@@ -276,7 +269,7 @@ def test_dry_run_reports_and_writes_nothing(
     for name, rows in row_counts(sqlite_url).items():
         assert any(line.split() == [name, str(rows), "rows"] for line in out.splitlines()), out
     assert "Dry run: nothing was written." in out
-    assert table_names(postgres_url) == []
+    assert table_names(postgres_url) == set()
 
 
 @pytest.mark.parametrize(
@@ -335,7 +328,7 @@ def test_a_source_at_no_known_revision_is_refused(
     assert copy(sqlite_url, postgres_url) == 2
 
     assert message in capsys.readouterr().err
-    assert table_names(postgres_url) == []
+    assert table_names(postgres_url) == set()
 
 
 def test_a_target_at_a_later_revision_is_refused(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -13,14 +12,12 @@ from pathlib import Path
 import boto3
 import pytest
 from alembic import command
-from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import alembic_config, upgrade
 from {{ cookiecutter.package_name }}.models import Base
 from tests.conftest import BACKENDS
-from tests.helpers import POSTGRES_URL, fresh_database, make_settings
+from tests.helpers import POSTGRES_URL, fresh_database, table_names
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,18 +26,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with fresh_database(request.param, tmp_path) as url:
         yield url
-
-
-def table_names(database_url: str) -> set[str]:
-    async def read() -> set[str]:
-        engine = build_engine(make_settings(database_url), pooled=False)
-        try:
-            async with engine.connect() as conn:
-                return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(read())
 
 
 def test_round_trip(empty_database: str) -> None:

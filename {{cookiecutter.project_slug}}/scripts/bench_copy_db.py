@@ -2,9 +2,10 @@
 to a scratch database on a Postgres server.
 
     TEST_DATABASE_URL=postgresql://postgres:postgres@localhost:5432/postgres \\
-        uv run python scripts/bench_copy_db.py [--items 100000] [--server postgresql://…]
+        uv run python -m scripts.bench_copy_db [--items 100000] [--server postgresql://…]
 
-The scratch database is created on that server (the user needs CREATEDB) and dropped
+Run as a module from the project root: the scratch databases are the tests' own
+(tests/helpers.py). The one on the server needs a user with CREATEDB and is dropped
 afterwards. The time is the whole command: schema upgrade, copy and verification. A
 benchmark, not a test: the figures depend on the machine.
 """
@@ -13,36 +14,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from {{ cookiecutter.package_name }} import copy_db
-from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Item, User
+from tests.helpers import POSTGRES_URL, fresh_database, make_settings
 
 ITEMS_PER_USER = 100
 INSERT_BATCH = 5000
-
-
-def settings(database_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=database_url)
 
 
 async def fill(database_url: str, items: int) -> int:
     """Adds `items` items and their users; returns how many rows that is."""
     users = max(items // ITEMS_PER_USER, 1)
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    engine = build_engine(settings(database_url), pooled=False)
+    engine = build_engine(make_settings(database_url), pooled=False)
     try:
         async with engine.begin() as conn:
             await conn.execute(
@@ -75,49 +68,28 @@ async def fill(database_url: str, items: int) -> int:
     return users + items
 
 
-async def run_on_server(server_url: str, statement: str) -> None:
-    engine = build_engine(settings(server_url), pooled=False)
-    try:
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-@contextmanager
-def scratch_database(server: str) -> Iterator[str]:
-    """A new, empty database on the server, dropped afterwards."""
-    server_url = normalise_database_url(server)
-    name = f"bench_copy_{uuid.uuid4().hex[:12]}"
-    server_string = server_url.render_as_string(hide_password=False)
-    asyncio.run(run_on_server(server_string, f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(run_on_server(server_string, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument(
         "--server",
-        default=os.environ.get("TEST_DATABASE_URL", ""),
+        default=POSTGRES_URL,
         help="a Postgres server URL (default: TEST_DATABASE_URL)",
     )
     options = parser.parse_args()
     if not options.server:
         parser.error("give --server postgresql://… or set TEST_DATABASE_URL")
 
-    with tempfile.TemporaryDirectory() as workdir:
-        source = f"sqlite+aiosqlite:///{Path(workdir) / 'bench.db'}"
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        fresh_database("sqlite", Path(workdir)) as source,
+        fresh_database("postgresql", Path(workdir), server=options.server) as target,
+    ):
         upgrade(source)
         rows = asyncio.run(fill(source, options.items))
-        with scratch_database(options.server) as target:
-            started = time.perf_counter()
-            status = copy_db.main(["--source", source, "--target", target])
-            seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        status = copy_db.main(["--source", source, "--target", target])
+        seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"copy_db exited with {status}")
     print(f"rows copied:     {rows:>10}")

@@ -41,12 +41,12 @@ def make_settings(database_url: str | None, **overrides: Any) -> Settings:
 
 
 @contextmanager
-def fresh_database(backend: str, directory: Path) -> Iterator[str]:
-    """An empty database of `backend`, removed afterwards."""
+def fresh_database(backend: str, directory: Path, server: str = POSTGRES_URL) -> Iterator[str]:
+    """An empty database of `backend` (Postgres: created on `server`), removed afterwards."""
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{directory / f'{uuid.uuid4().hex}.db'}"
         return
-    admin_url = normalise_database_url(POSTGRES_URL)
+    admin_url = normalise_database_url(server)
     name = f"test_{uuid.uuid4().hex[:16]}"
     admin = make_settings(admin_url.render_as_string(hide_password=False))
 

@@ -62,8 +62,8 @@ def alembic_head(migrations: Path) -> str:
     return head
 
 
-def git(project: Path, *args: str) -> None:
-    run(["git", *args], cwd=project)
+def git(project: Path, *args: str) -> str:
+    return run(["git", *args], cwd=project).stdout
 
 
 def commit(project: Path, message: str) -> None:
@@ -156,6 +156,8 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert "Applying infra/bootstrap to the emulator (first run)" in first
     assert "(emulated in-process)" in first
     assert "Emulated (moto runs no containers or Lambda code):" in first
+    # A deploy leaves the tree as committed (lock files included), so the next one runs.
+    assert git(project, "status", "--porcelain") == ""
     emulator = Emulated(project, answers["compute"])
     released = emulator.live()
     assert set(released.values()) == {"1"}, released

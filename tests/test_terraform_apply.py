@@ -89,7 +89,7 @@ def test_dev_environment_applies_on_the_emulator(
         bootstrap_vars = (
             ["-var", "github_repository=acme/orders"] if answers["ci"] == "github" else []
         )
-        terraform(bootstrap, terraform_env, "init")
+        terraform(bootstrap, terraform_env, "init", "-lockfile=readonly")
         terraform(bootstrap, terraform_env, "apply", "-auto-approve", *bootstrap_vars)
         assert_no_changes(bootstrap, terraform_env, *bootstrap_vars)
         state_bucket = terraform(bootstrap, terraform_env, "output", "-raw", "state_bucket")
@@ -110,6 +110,7 @@ def test_dev_environment_applies_on_the_emulator(
             dev,
             terraform_env,
             "init",
+            "-lockfile=readonly",
             "-backend-config=backend.hcl",
             "-backend-config=emulator.backend.hcl",
         )

@@ -121,7 +121,7 @@ class LocalEmulator:
         shutil.copytree(
             self.project.root / "infra",
             copy,
-            ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl"),
+            ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"),
         )
         emulator.point_at_emulator(copy, url)
         return copy

@@ -16,6 +16,17 @@ Environment = Literal["dev", "prod"]
 
 # AWS names built from the project's name keep within their limits (infra/ cuts it the same way).
 MAX_PREFIX_LENGTH = 35
+# The services whose resources need a service-linked role, by the infra/modules folder that
+# creates them (ECS services register with ELB and scale through Application Auto Scaling).
+SERVICE_LINKED_ROLES = {
+    "ecs_service": (
+        "ecs.amazonaws.com",
+        "elasticloadbalancing.amazonaws.com",
+        "ecs.application-autoscaling.amazonaws.com",
+    ),
+    "database": ("rds.amazonaws.com",),
+    "efs": ("elasticfilesystem.amazonaws.com",),
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,17 @@ class Project:
             python_version=(root / ".python-version").read_text().strip(),
             compute="lambda" if (root / "infra/modules/lambda_api").is_dir() else "ecs",
         )
+
+    @property
+    def linked_services(self) -> list[str]:
+        """The services of SERVICE_LINKED_ROLES whose modules this project has."""
+        modules = self.root / "infra" / "modules"
+        return [
+            service
+            for module, services in SERVICE_LINKED_ROLES.items()
+            if (modules / module).is_dir()
+            for service in services
+        ]
 
     @property
     def prefix(self) -> str:

@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from deploy import functions, package, services, smoke
+from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
 from deploy.emulator import backend_config
 from deploy.local import LocalEmulator
 from deploy.preflight import committed_revision, confirm, state_bucket
 from deploy.project import Environment, Project
 from deploy.steps import StepError, run, say, step
-from deploy.terraform import Terraform
+from deploy.terraform import INIT_OPTIONS, Terraform
 
 # The CPU the image is built for: infra/'s ECS default, X86_64 (PLATFORM in the Makefile).
 IMAGE_PLATFORM = os.environ.get("PLATFORM", "linux/amd64")
@@ -94,6 +95,9 @@ def deploy(target: Target, *, confirmed: bool) -> None:
                 f"ECR repository {target.repository} has no image {revision}: "
                 f"run `make image ENV={environment}` first"
             )
+    with step("Checking the account's service-linked roles"):
+        created = ensure_service_linked_roles(target.aws, project.linked_services)
+        say(f"    created for {', '.join(created)}" if created else "    all present")
     variables = {}
     if project.compute == "lambda":
         # For the functions' architecture in infra/ (lambda_api's default).
@@ -372,7 +376,7 @@ def local_target(project: Project, local: LocalEmulator, url: str | None = None)
     if not aws.bucket_exists(bucket):
         with step("Applying infra/bootstrap to the emulator (first run)"):
             bootstrap = Terraform(infra / "bootstrap")
-            bootstrap("init", "-input=false", "-no-color", capture=False)
+            bootstrap("init", *INIT_OPTIONS, capture=False)
             variables = (infra / "bootstrap" / "variables.tf").read_text()
             repository = {"github_repository": f"local/{project.name}"}
             bootstrap.apply(repository if "github_repository" in variables else {})

@@ -10,6 +10,11 @@ from typing import Any
 
 from deploy.steps import run
 
+# The committed .terraform.lock.hcl pins the provider: a deploy installs exactly that
+# version, checked against its hashes, and never rewrites the file (which would leave
+# the tree uncommitted for the next deploy). `make infra-lock` is how it changes.
+INIT_OPTIONS = ("-input=false", "-no-color", "-lockfile=readonly")
+
 
 @dataclass(frozen=True)
 class Terraform:
@@ -24,7 +29,7 @@ class Terraform:
         files = [f"-backend-config={path}" for path in ("backend.hcl", *backend_files)]
         bucket = f"-backend-config=bucket={state_bucket}"
         # Its chatter stays out of the way; errors go to stderr, which is shown.
-        self("init", "-input=false", "-no-color", *files, bucket)
+        self("init", *INIT_OPTIONS, *files, bucket)
 
     def apply(self, variables: Mapping[str, str], *targets: str) -> None:
         """Applies the root; `targets` limits it to those resources (and what they need)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import re
 import threading
 import time
 import uuid
@@ -19,8 +20,9 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from deploy import functions, services, smoke
+from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws
-from deploy.project import MAX_PREFIX_LENGTH, Project
+from deploy.project import MAX_PREFIX_LENGTH, SERVICE_LINKED_ROLES, Project
 from deploy.release import ensure_signing_key, hosted_zone, tail
 from deploy.steps import StepError
 
@@ -39,6 +41,48 @@ def register(aws: Aws, family: str, times: int) -> list[str]:
         )["taskDefinition"]["taskDefinitionArn"]
         for n in range(times)
     ]
+
+
+def test_missing_service_linked_roles_are_created_once(aws: Aws) -> None:
+    wanted = [service for services in SERVICE_LINKED_ROLES.values() for service in services]
+    iam = aws.client("iam")
+    present = {
+        role["Path"].split("/")[2]
+        for role in iam.list_roles(PathPrefix="/aws-service-role/")["Roles"]
+    }
+    missing = [service for service in wanted if service not in present]
+    assert ensure_service_linked_roles(aws, wanted, settle_seconds=0) == missing
+    assert ensure_service_linked_roles(aws, wanted, settle_seconds=0) == []
+    paths = {role["Path"] for role in iam.list_roles(PathPrefix="/aws-service-role/")["Roles"]}
+    assert {f"/aws-service-role/{service}/" for service in wanted} <= paths
+
+
+# Resources whose service acts through a service-linked role (each service's "Using
+# service-linked roles" page), by the start of their Terraform type.
+LINKED_RESOURCES = {
+    "aws_ecs_service": "ecs.amazonaws.com",
+    "aws_lb": "elasticloadbalancing.amazonaws.com",
+    "aws_appautoscaling_target": "ecs.application-autoscaling.amazonaws.com",
+    "aws_db_instance": "rds.amazonaws.com",
+    "aws_rds_cluster": "rds.amazonaws.com",
+    "aws_efs_file_system": "elasticfilesystem.amazonaws.com",
+}
+
+
+def test_the_deploy_prepares_the_role_of_every_linked_resource_infra_creates() -> None:
+    project = Project.load()
+    types = {
+        match
+        for path in (project.root / "infra" / "modules").glob("*/*.tf")
+        for match in re.findall(r'^resource "(\w+)"', path.read_text(), re.MULTILINE)
+    }
+    needed = {
+        service
+        for kind in types
+        for prefix, service in LINKED_RESOURCES.items()
+        if kind == prefix or kind.startswith(f"{prefix}_")
+    }
+    assert needed <= set(project.linked_services)
 
 
 def test_rollback_takes_the_newest_older_revision_of_the_same_family(aws: Aws) -> None:

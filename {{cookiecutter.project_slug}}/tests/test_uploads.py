@@ -3,6 +3,7 @@ policy decoded (moto does not enforce policy conditions; real S3 does)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 {%- if cookiecutter.use_background_jobs == "y" %}
 import hashlib
@@ -14,11 +15,14 @@ from typing import Any
 
 import httpx2
 import pytest
+from botocore.stub import Stubber
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from {{ cookiecutter.package_name }}.aws import s3_client
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
+from {{ cookiecutter.package_name }}.uploads import storage
 from {{ cookiecutter.package_name }}.uploads.service import safe_filename
 from tests.conftest import AuthHeaders
 from tests.helpers import UPLOADS, assert_error, post_file, sign
@@ -170,6 +174,37 @@ def test_nothing_to_complete_or_download_before_the_upload(
     assert_error(
         client.post(f"{UPLOADS}/{signed['id']}/complete", headers=headers), 409, "conflict"
     )
+
+
+# moto answers a missing key with 404 whatever the caller may do; S3 answers 403 to a
+# role without s3:ListBucket (HEAD: code "403", GET: "AccessDenied"). Both mean absent.
+S3_ABSENT = [("head_object", "404", 404), ("head_object", "403", 403)]
+{%- if cookiecutter.use_background_jobs == "y" %}
+S3_ABSENT += [("get_object", "NoSuchKey", 404), ("get_object", "AccessDenied", 403)]
+{%- endif %}
+
+
+@pytest.mark.parametrize(("operation", "code", "status"), S3_ABSENT)
+def test_s3_not_there_answers_mean_absent(
+    upload_settings: Settings, operation: str, code: str, status: int
+) -> None:
+    read = storage.stored_object if operation == "head_object" else storage.object_digest
+    with Stubber(s3_client(upload_settings)) as s3:
+        s3.add_client_error(operation, service_error_code=code, http_status_code=status)
+        assert asyncio.run(read(upload_settings, "uploads/1/x/missing.txt")) is None
+        s3.assert_no_pending_responses()
+
+
+def test_complete_is_409_when_s3_answers_403(
+    client: TestClient, auth_headers: AuthHeaders, upload_settings: Settings
+) -> None:
+    headers = auth_headers("forbidden@example.com")
+    signed = sign(client, headers, b"never sent")
+    with Stubber(s3_client(upload_settings)) as s3:
+        s3.add_client_error("head_object", service_error_code="403", http_status_code=403)
+        response = client.post(f"{UPLOADS}/{signed['id']}/complete", headers=headers)
+    assert_error(response, 409, "conflict")
+    assert client.get(f"{UPLOADS}/{signed['id']}", headers=headers).json()["status"] == "pending"
 
 
 def test_bad_upload_ids_are_422(client: TestClient, auth_headers: AuthHeaders) -> None:

@@ -199,6 +199,20 @@ data "aws_iam_policy_document" "app" {
     actions   = ["s3:PutObject", "s3:GetObject"]
     resources = ["${module.storage.bucket_arn}/uploads/*"]
   }
+
+  # Without s3:ListBucket, S3 answers a HEAD or GET of a missing key with 403 instead of
+  # 404 (HeadObject, S3 API reference). The app treats a 403 as absent as well.
+  statement {
+    sid       = "ListUploadsPrefix"
+    actions   = ["s3:ListBucket"]
+    resources = [module.storage.bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["uploads/*"]
+    }
+  }
 {%- endif %}
 {%- if jobs %}
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 import hashlib
 {% endif -%}
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import structlog
 from starlette.concurrency import run_in_threadpool
 
 from {{ cookiecutter.package_name }}.aws import s3_client
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.errors import ServiceUnavailableError
+
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
+
+log = structlog.get_logger(__name__)
 
 # Short-lived on purpose: a leaked URL is useless minutes later.
 UPLOAD_URL_EXPIRES_SECONDS = 300
@@ -38,6 +44,24 @@ class ObjectDigest:
     sha256: str
     size: int
 {%- endif %}
+
+
+# What S3 answers for a key that is not there: 404 (HEAD) / NoSuchKey (GET) to a caller
+# allowed s3:ListBucket, 403 (HEAD) / AccessDenied (GET) to one that is not ("If you
+# don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403",
+# HeadObject in the S3 API reference). The app role may list its uploads prefix, so a 403
+# should not happen; it still means "not there for us", never an error page.
+NOT_THERE = frozenset({"404", "NoSuchKey", "NotFound"})
+NOT_THERE_FOR_US = frozenset({"403", "AccessDenied"})
+
+
+def object_absent(error: ClientError, key: str) -> bool:
+    """Whether S3's error means the object is not there (or not readable by this role)."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in NOT_THERE_FOR_US:
+        # Not a user error: a policy that lost s3:ListBucket or s3:GetObject shows here.
+        log.warning("storage_access_denied", key=key, code=code)
+    return code in NOT_THERE or code in NOT_THERE_FOR_US
 
 
 def bucket(settings: Settings) -> str:
@@ -62,14 +86,14 @@ def presigned_post(settings: Settings, key: str, content_type: str) -> dict[str,
 
 
 async def stored_object(settings: Settings, key: str) -> StoredObject | None:
-    """The object's size and type as S3 has them, or None when nothing is there yet."""
+    """The object's size and type as S3 has them, or None when nothing is there (yet)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     client = s3_client(settings)
     try:
         head = await run_in_threadpool(client.head_object, Bucket=bucket(settings), Key=key)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+        if object_absent(error, key):
             return None
         raise
     except BotoCoreError:
@@ -102,7 +126,7 @@ async def object_digest(settings: Settings, key: str) -> ObjectDigest | None:
         try:
             body = client.get_object(Bucket=bucket(settings), Key=key)["Body"]
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            if object_absent(error, key):
                 return None
             raise
         digest, size = hashlib.sha256(), 0

@@ -1,0 +1,1 @@
+{% include "terraform.lock.hcl" %}

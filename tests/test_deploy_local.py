@@ -34,6 +34,7 @@ DEPLOY_LOCAL_SUBSET = [
     next(a for a in SLOW_SUBSET if a["compute"] == "lambda" and a["use_background_jobs"] == "y"),
 ]
 TIMEOUT = 1800
+IAM_PROBE = Path(__file__).with_name("iam_probe.py")
 BROKEN_MIGRATION = '''"""A migration that fails."""
 
 from alembic import op
@@ -105,6 +106,30 @@ class Emulated:
         }
 
 
+def assert_flows_pass_with_the_deployed_roles_only(
+    project: Path, env: dict[str, str], emulator: Emulated, answers: Answers
+) -> None:
+    """The app's AWS flows under the policies Terraform wrote (tests/iam_probe.py)."""
+    python = str(project / ".venv" / "bin" / "python")
+    probe_env = {**env, "PYTHONPATH": str(project)}
+    output = run([python, str(IAM_PROBE), emulator.url], project, probe_env).stdout
+    results = json.loads(output.strip().rsplit("\n", 1)[-1])
+    api = results["api"]
+    assert api["secrets_read"] == (1 if answers["database"] == "sqlite" else 2), api
+    uploads = answers["use_s3_uploads"] == "y"
+    if uploads:
+        assert api["upload"] == "uploaded", api  # processing is the worker's, on SQS
+    if answers["use_background_jobs"] == "y":
+        # The login's record_login, and the upload's process_upload.
+        worker = results["worker"]
+        assert worker["handled"] >= 1 + uploads, worker
+        assert set(worker["left"].values()) == {0}, f"messages not handled: {worker}"
+    shipped = results["log_streams"]
+    # One stream per child process (api, and worker with jobs), each holding its lines.
+    assert len(shipped) == len(results) - 1, f"CloudWatch Logs streams: {shipped}"
+    assert all(shipped.values()), f"CloudWatch Logs did not get every role's lines: {shipped}"
+
+
 def make(project: Path, env: dict[str, str], target: str) -> subprocess.CompletedProcess[str]:
     """`make target`, whatever its exit code (for the runs that must fail, and clean-up)."""
     return subprocess.run(
@@ -161,6 +186,7 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     emulator = Emulated(project, answers["compute"])
     released = emulator.live()
     assert set(released.values()) == {"1"}, released
+    assert_flows_pass_with_the_deployed_roles_only(project, env, emulator, answers)
 
     health = next(project.glob("src/*/health.py"))
     health.write_text(health.read_text() + "\n# A change that makes a new release.\n")

@@ -204,6 +204,30 @@ def patch_ecs_services_running() -> None:
     models.Service.__init__ = steady_service
 
 
+def patch_resource_scoped_permissions() -> None:
+    """With IAM enforced, Secrets Manager and CloudWatch Logs check every call against the
+    resource "*", so a policy scoped to ARNs denies everything: each call names the secret,
+    log group or log stream it acts on, as AWS evaluates it."""
+    secretsmanager, logs = moto("secretsmanager.responses"), moto("logs.responses")
+    partition = moto("utilities.utils").get_partition
+
+    def secret_arn(self: Any) -> str:
+        secret = self.backend.secrets.get(self._get_param("SecretId") or "")
+        return str(secret.arn) if secret is not None else "*"
+
+    def log_arn(self: Any) -> str:
+        group = self._get_param("logGroupName")
+        if not group:
+            return "*"
+        arn = f"arn:{partition(self.region)}:logs:{self.region}:{self.current_account}"
+        stream = self._get_param("logStreamName")
+        # A log group's ARN ends in ":*" where IAM matches it.
+        return f"{arn}:log-group:{group}:" + (f"log-stream:{stream}" if stream else "*")
+
+    secretsmanager.SecretsManagerResponse._determine_resource = secret_arn
+    logs.LogsResponse._determine_resource = log_arn
+
+
 PATCHES = (
     patch_application_autoscaling_tags,
     patch_sqs_redrive_policies,
@@ -213,6 +237,7 @@ PATCHES = (
     patch_event_source_mapping_alias,
     patch_conditional_deny,
     patch_ecs_services_running,
+    patch_resource_scoped_permissions,
 )
 # One line per patch, naming the gap it fixes.
 PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]

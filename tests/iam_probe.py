@@ -1,0 +1,302 @@
+"""The app's AWS calls with only the permissions Terraform gave it, on the emulator that
+`make deploy-local` left running. The template's deploy-local test runs this file with
+the rendered project's Python, from the project's root:
+
+    python iam_probe.py URL             the flows of every deployed role, IAM enforced
+    python iam_probe.py URL --as ROLE   one role's flows (a child process of the above)
+
+The parent reads each function's (or ECS service's) role and settings from the emulator,
+assumes the role, then turns on moto's IAM enforcement (POST /moto-api/reset-auth: from
+then on every call is checked against the caller's identity policies) and runs each
+role's flows in a child process holding that role's credentials only. A permission the
+policies lack fails here as AccessDenied, as it would on AWS.
+
+Where moto falls short, the probe stands in, or the gap is covered elsewhere:
+- moto cannot authenticate presigned requests (it wants an Authorization header), so the
+  browser's POST and GET are made as direct PutObject/GetObject calls with the role's
+  credentials: what a presigned request may do is what its signer may do.
+- moto invokes a function through its SQS event source mapping itself (which needs
+  Docker), so the probe pauses the mapping and plays its part: receive and delete with
+  the worker's role, the handler in between.
+- moto does not evaluate condition keys (the uploads prefix on s3:ListBucket), KMS key
+  policies or the KMS calls SQS and Secrets Manager make for the caller, and answers a
+  missing key with 404 whatever the caller may list (the generated tests/test_uploads.py
+  covers the app's handling of S3's 403).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from deploy.aws import Aws
+from deploy.local import LocalEmulator
+from deploy.project import Project
+
+REGION = "us-east-1"
+PASSWORD = "correct horse battery staple"
+CONTENT = b"uploaded under the task's own role\n"
+
+
+def enforce_iam(url: str, enforced: bool) -> None:
+    """moto checks every call once it has served this many unchecked ones."""
+    allowance = b"0" if enforced else b"inf"
+    request = urllib.request.Request(
+        f"{url}/moto-api/reset-auth",
+        data=allowance,
+        method="POST",
+        headers={"Content-Type": "text/plain"},  # a form body would not reach moto as data
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def deployed_roles(aws: Aws, project: Project) -> dict[str, tuple[str, dict[str, str]]]:
+    """Role ARN and settings of what serves: the api and worker (function or service)."""
+    prefix = f"{project.prefix}-dev"
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    if project.compute == "lambda":
+        functions = aws.client("lambda")
+        names = [f["FunctionName"] for f in functions.list_functions()["Functions"]]
+        for role in ("api", "worker"):
+            if f"{prefix}-{role}" in names:
+                config = functions.get_function_configuration(
+                    FunctionName=f"{prefix}-{role}", Qualifier="live"
+                )
+                found[role] = (config["Role"], config["Environment"]["Variables"])
+        return found
+    ecs = aws.client("ecs")
+    described = ecs.describe_services(cluster=prefix, services=[prefix, f"{prefix}-worker"])
+    for service in described["services"]:
+        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+        task = definition["taskDefinition"]
+        variables = task["containerDefinitions"][0].get("environment", [])
+        role = "worker" if service["serviceName"].endswith("-worker") else "api"
+        found[role] = (task["taskRoleArn"], {pair["name"]: pair["value"] for pair in variables})
+    return found
+
+
+def probe(url: str) -> dict[str, Any]:
+    project = Project.load(Path.cwd())
+    aws = Aws(REGION, endpoint_url=url)
+    local = LocalEmulator(project)
+    roles = deployed_roles(aws, project)
+    environments = {}
+    for role, (role_arn, deployed) in roles.items():
+        assumed = aws.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=f"probe-{role}")
+        credentials = assumed["Credentials"]
+        environment = local.app_environment(aws, deployed)
+        environment.update(
+            AWS_ACCESS_KEY_ID=credentials["AccessKeyId"],
+            AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
+            AWS_SESSION_TOKEN=credentials["SessionToken"],
+            # The secrets the deployed settings name (the database's is replaced by the
+            # local database, but the role must still be able to read it).
+            PROBE_SECRET_ARNS=",".join(
+                value for name, value in deployed.items() if name.endswith("_SECRET_ARN")
+            ),
+            PROBE_COMPUTE=project.compute,
+            JOBS_WAIT_SECONDS="1",
+        )
+        environments[role] = environment
+    results: dict[str, Any] = {}
+    mappings = paused_mappings(aws, project, roles)
+    enforce_iam(url, True)
+    try:
+        for role in ("api", "worker"):
+            if role in environments:
+                results[role] = child(role, url, environments[role])
+    finally:
+        enforce_iam(url, False)
+        for uuid in mappings:
+            aws.client("lambda").update_event_source_mapping(UUID=uuid, Enabled=True)
+    group = roles["api"][1]["CLOUDWATCH_LOG_GROUP"]
+    results["log_streams"] = shipped_streams(aws, group, [r["pid"] for r in results.values()])
+    return results
+
+
+def paused_mappings(aws: Aws, project: Project, roles: dict[str, Any]) -> list[str]:
+    """The worker function's SQS mappings, disabled (the probe plays their part)."""
+    if project.compute != "lambda" or "worker" not in roles:
+        return []
+    functions = aws.client("lambda")
+    name = f"{project.prefix}-dev-worker"
+    uuids = [m["UUID"] for m in functions.list_event_source_mappings()["EventSourceMappings"]]
+    paused = [
+        uuid
+        for uuid in uuids
+        if name in functions.get_event_source_mapping(UUID=uuid)["FunctionArn"]
+    ]
+    for uuid in paused:
+        functions.update_event_source_mapping(UUID=uuid, Enabled=False)
+    return paused
+
+
+def child(role: str, url: str, environment: dict[str, str]) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, __file__, url, "--as", role],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(
+            f"the {role} role's flows failed with IAM enforced:\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-6000:]}"
+        )
+    parsed: dict[str, Any] = json.loads(result.stdout.strip().rsplit("\n", 1)[-1])
+    return parsed
+
+
+def shipped_streams(aws: Aws, group: str, pids: list[int]) -> dict[str, int]:
+    """Events each child's CloudWatch handler shipped (its stream ends in its pid)."""
+    logs = aws.client("logs")
+    streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+    shipped = {}
+    for stream in streams:
+        name = stream["logStreamName"]
+        if any(name.endswith(f"/{pid}") for pid in pids):
+            events = logs.get_log_events(logGroupName=group, logStreamName=name)["events"]
+            shipped[name] = len(events)
+    return shipped
+
+
+# --- In a child: one role's flows, with that role's credentials only ---------------------
+
+
+def package() -> str:
+    return Project.load(Path.cwd()).package
+
+
+def read_secrets(settings: Any) -> int:
+    aws_module = import_module(f"{package()}.aws")
+    arns = [arn for arn in os.environ["PROBE_SECRET_ARNS"].split(",") if arn]
+    for arn in arns:
+        aws_module.read_secret(settings, arn, "PROBE_SECRET_ARNS")
+    return len(arns)
+
+
+def api_flows() -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    config = import_module(f"{package()}.config")
+    main = import_module(f"{package()}.main")
+    logs = import_module(f"{package()}.logs")
+    settings = config.get_settings()
+    done: dict[str, Any] = {"secrets_read": read_secrets(settings)}
+    with TestClient(main.create_app(settings)) as client:
+        email = f"probe-{os.getpid()}@example.com"
+        registered = client.post(
+            "/api/v1/auth/register", json={"email": email, "password": PASSWORD}
+        )
+        assert registered.status_code == 201, registered.text
+        token = client.post(
+            "/api/v1/auth/login", data={"username": email, "password": PASSWORD}
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        item = client.post("/api/v1/items", json={"title": "probe"}, headers=headers)
+        assert item.status_code == 201, item.text
+        if settings.uploads_bucket:
+            done["upload"] = upload_flows(client, headers, settings)
+    logs.flush_logs()
+    return done
+
+
+def upload_flows(client: Any, headers: dict[str, str], settings: Any) -> str:
+    helpers = import_module("tests.helpers")
+    s3 = import_module(f"{package()}.aws").s3_client(settings)
+    signed = helpers.sign(client, headers, CONTENT)
+    key = signed["fields"]["key"]
+    # The browser's signed POST, as the signer's own call.
+    s3.put_object(Bucket=settings.uploads_bucket, Key=key, Body=CONTENT, ContentType="text/plain")
+    completed = client.post(f"{helpers.UPLOADS}/{signed['id']}/complete", headers=headers)
+    assert completed.status_code == 200, completed.text
+    never_sent = helpers.sign(client, headers, CONTENT)
+    missing = client.post(f"{helpers.UPLOADS}/{never_sent['id']}/complete", headers=headers)
+    helpers.assert_error(missing, 409, "conflict")
+    link = client.get(f"{helpers.UPLOADS}/{signed['id']}/download", headers=headers)
+    assert link.status_code == 200, link.text
+    assert key.rsplit("/", 1)[-1] in link.json()["url"], link.json()
+    # The browser's signed GET, as the signer's own call.
+    downloaded = s3.get_object(Bucket=settings.uploads_bucket, Key=key)["Body"].read()
+    assert downloaded == CONTENT, downloaded
+    return str(completed.json()["status"])
+
+
+def worker_flows() -> dict[str, Any]:
+    """What consumes the queue: the ECS worker's own loop, or (Lambda) the event source
+    mapping's receive and delete, which AWS makes with the function's role, around the
+    handler. Every message must be handled: none left in flight."""
+    config = import_module(f"{package()}.config")
+    logs = import_module(f"{package()}.logs")
+    aws_module = import_module(f"{package()}.aws")
+    settings = config.get_settings()
+    done: dict[str, Any] = {"secrets_read": read_secrets(settings), "handled": 0}
+    sqs = aws_module.sqs_client(settings)
+    if os.environ["PROBE_COMPUTE"] == "ecs":
+        worker = import_module(f"{package()}.worker")
+        jobs = import_module(f"{package()}.jobs.base")
+        db = import_module(f"{package()}.db")
+        context = jobs.JobContext(settings, db.Database(settings))
+
+        async def drain() -> int:
+            consumer, handled = worker.Worker(context), 0
+            while succeeded := await consumer.run_once():
+                handled += succeeded
+            await context.database.dispose()
+            return handled
+
+        done["handled"] = asyncio.run(drain())
+    else:
+        handlers = import_module(f"{package()}.lambda_handler")
+        while messages := sqs.receive_message(
+            QueueUrl=settings.jobs_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+        ).get("Messages", []):
+            records = [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                }
+                for m in messages
+            ]
+            failed = handlers.worker({"Records": records}, None)["batchItemFailures"]
+            assert failed == [], failed
+            for message in messages:
+                sqs.delete_message(
+                    QueueUrl=settings.jobs_queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+            done["handled"] += len(messages)
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=settings.jobs_queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    done["left"] = {name: int(value) for name, value in attributes.items()}
+    logs.flush_logs()
+    return done
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--as", dest="role", choices=["api", "worker"])
+    arguments = parser.parse_args()
+    if arguments.role is None:
+        result = probe(arguments.url)
+    else:
+        result = {"api": api_flows, "worker": worker_flows}[arguments.role]()
+        result["pid"] = os.getpid()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

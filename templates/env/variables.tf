@@ -134,6 +134,20 @@ variable "lambda_memory_size" {
 
 variable "lambda_reserved_concurrency" {
   type        = number
-  description = "Most concurrent API invocations (each holds a database connection)."
+  description = "Concurrent executions reserved for the API function (and its most); null reserves none. `make deploy` checks the account can reserve it first."
+  default     = null
 }
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+variable "lambda_worker_reserved_concurrency" {
+  type        = number
+  description = "Concurrent executions reserved for the worker function; null reserves none."
+  default     = null
+}
+
+variable "lambda_worker_maximum_concurrency" {
+  type        = number
+  description = "Most workers the SQS event source mapping runs at once (2-1000)."
+}
+{%- endif %}
 {%- endif %}

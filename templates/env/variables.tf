@@ -84,7 +84,7 @@ variable "cors_allowed_origins" {
 
 variable "hosted_zone_name" {
   type        = string
-  description = "The existing Route 53 public hosted zone that holds {{ cookiecutter.domain_name }} (by default its parent domain)."
+  description = "The existing Route 53 public hosted zone for the environment's domain name (by default the one {{ cookiecutter.domain_name }} belongs to)."
   default     = "{{ cookiecutter.domain_name if cookiecutter.domain_name.count('.') == 1 else cookiecutter.domain_name.split('.', 1)[1] }}"
 }
 {%- endif %}

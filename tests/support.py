@@ -19,7 +19,7 @@ from cookiecutter.environment import StrictEnvironment
 from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
 from cookiecutter.prompt import prompt_for_config
-from jinja2 import Template
+from jinja2 import FileSystemLoader, Template
 
 from tests.combinations import CHOICES, TEMPLATE, Answers
 
@@ -51,6 +51,8 @@ def _cookiecutter_jinja() -> tuple[dict[str, Any], StrictEnvironment]:
     context = generate_context(context_file=str(TEMPLATE / "cookiecutter.json"))
     defaults = dict(prompt_for_config(context, no_input=True))
     env = StrictEnvironment(context={"cookiecutter": defaults}, keep_trailing_newline=True)
+    # Where cookiecutter finds what the files include (the environments' templates/env).
+    env.loader = FileSystemLoader([str(PROJECT_TEMPLATE), str(TEMPLATE / "templates")])
     return defaults, env
 
 
@@ -73,6 +75,22 @@ def render_files(answers: Answers, names: Iterable[str]) -> Files:
     return {name: _template(name).render(cookiecutter=values) for name in names}
 
 
+def generated(answers: Answers, names: Iterable[str]) -> tuple[str, ...]:
+    """The files of `names` the combination keeps: those the post-gen hook's table of
+    unused paths leaves (the hook rendered for these answers and run up to its table)."""
+    hook = _cookiecutter_jinja()[1].from_string(
+        (TEMPLATE / "hooks" / "post_gen_project.py").read_text()
+    )
+    namespace: dict[str, Any] = {"__name__": "post_gen_project"}
+    exec(hook.render(cookiecutter=context(answers)), namespace)  # the template's own hook
+    removed = [path for unused, paths in namespace["UNUSED"] if unused for path in paths]
+    return tuple(
+        name
+        for name in names
+        if not any(name == path or name.startswith(f"{path}/") for path in removed)
+    )
+
+
 @dataclass
 class Group:
     members: list[Answers]
@@ -85,7 +103,8 @@ def group_by(rendered: Iterable[tuple[Answers, Files]], names: tuple[str, ...]) 
     for answers, files in rendered:
         content = hashlib.sha256()
         for name in names:
-            content.update(f"{name}\0{files[name]}\0".encode())
+            # A file the combination does not generate (see `generated`) is left out.
+            content.update(f"{name}\0{files.get(name, '')}\0{name in files}\0".encode())
         groups.setdefault(content.hexdigest(), Group([], files)).members.append(answers)
     return list(groups.values())
 

@@ -44,7 +44,10 @@ module "stack" {
 {%- endif %}
 {%- if cookiecutter.domain_name %}
 
-  domain_name      = "{{ cookiecutter.domain_name }}"
+  # Each environment its own name (and so its own certificate validation record): in one
+  # account a shared name makes the second environment's record fail as existing, and one
+  # environment's destroy would delete what the other's certificate renews with.
+  domain_name      = "{{ cookiecutter.domain_name if environment == "prod" else environment ~ "." ~ cookiecutter.domain_name }}"
   hosted_zone_name = var.hosted_zone_name
 {%- endif %}
 {%- if ecs %}
@@ -60,5 +63,10 @@ module "stack" {
   package_path                = var.package_path
   lambda_memory_size          = var.lambda_memory_size
   lambda_reserved_concurrency = var.lambda_reserved_concurrency
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+  lambda_worker_reserved_concurrency = var.lambda_worker_reserved_concurrency
+  lambda_worker_maximum_concurrency  = var.lambda_worker_maximum_concurrency
+{%- endif %}
 {%- endif %}
 }

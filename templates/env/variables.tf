@@ -84,7 +84,7 @@ variable "cors_allowed_origins" {
 
 variable "hosted_zone_name" {
   type        = string
-  description = "The existing Route 53 public hosted zone that holds {{ cookiecutter.domain_name }} (by default its parent domain)."
+  description = "The existing Route 53 public hosted zone for the environment's domain name (by default the one {{ cookiecutter.domain_name }} belongs to)."
   default     = "{{ cookiecutter.domain_name if cookiecutter.domain_name.count('.') == 1 else cookiecutter.domain_name.split('.', 1)[1] }}"
 }
 {%- endif %}
@@ -134,6 +134,20 @@ variable "lambda_memory_size" {
 
 variable "lambda_reserved_concurrency" {
   type        = number
-  description = "Most concurrent API invocations (each holds a database connection)."
+  description = "Concurrent executions reserved for the API function (and its most); null reserves none. `make deploy` checks the account can reserve it first."
+  default     = null
 }
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+variable "lambda_worker_reserved_concurrency" {
+  type        = number
+  description = "Concurrent executions reserved for the worker function; null reserves none."
+  default     = null
+}
+
+variable "lambda_worker_maximum_concurrency" {
+  type        = number
+  description = "Most workers the SQS event source mapping runs at once (2-1000)."
+}
+{%- endif %}
 {%- endif %}

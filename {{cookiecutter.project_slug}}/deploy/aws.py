@@ -17,12 +17,15 @@ class Aws:
     # Set for `make deploy-local`: every client talks to the emulator instead of AWS.
     endpoint_url: str | None = None
 
-    def client(self, service: str, *, read_timeout: int = 60) -> Any:
+    def client(self, service: str, *, read_timeout: int = 60, max_attempts: int = 3) -> Any:
+        """`max_attempts` counts the first call (standard mode retries twice by default)."""
         # Imported here: `python -m deploy package` and the tests need no AWS SDK start-up.
         import boto3
         from botocore.config import Config
 
-        config = Config(read_timeout=read_timeout, retries={"mode": "standard"})
+        config = Config(
+            read_timeout=read_timeout, retries={"mode": "standard", "max_attempts": max_attempts}
+        )
         if self.endpoint_url is None:
             session = boto3.session.Session(region_name=self.region)
         else:

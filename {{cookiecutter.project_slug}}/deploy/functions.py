@@ -55,8 +55,10 @@ def configuration(aws: Aws, function_name: str, version: str) -> dict[str, str]:
 
 def run_migration(aws: Aws, function_name: str, version: str) -> str:
     """Invokes the migration function at `version`; returns the schema revision it reached.
-    A failure raises with the function's own error and where its log is."""
-    client = aws.client("lambda", read_timeout=MIGRATION_READ_TIMEOUT)
+    A failure raises with the function's own error and where its log is. Called once, with
+    no SDK retries: a retried call could start a second migration while the first still
+    runs (Lambda itself never retries a direct invocation), and nothing else invokes it."""
+    client = aws.client("lambda", read_timeout=MIGRATION_READ_TIMEOUT, max_attempts=1)
     response = client.invoke(FunctionName=function_name, Qualifier=version, Payload=b"{}")
     payload = json.loads(response["Payload"].read() or b"{}")
     if response.get("FunctionError"):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deploy import functions, package, services, smoke
+from deploy import functions, package, quotas, services, smoke
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
 from deploy.emulator import backend_config
@@ -88,6 +88,10 @@ def deploy(target: Target, *, confirmed: bool) -> None:
         say(f"    revision {revision}")
         confirm(environment, confirmed)
         bucket = check_account(target)
+        # The emulator has no account limits (nor lambda:GetAccountSettings).
+        if project.compute == "lambda" and target.local is None:
+            concurrency = quotas.check_lambda_concurrency(target.aws, project, environment)
+            say(f"    Lambda concurrency: {concurrency}")
         if project.compute == "ecs" and not services.image_exists(
             target.aws, target.repository, revision
         ):

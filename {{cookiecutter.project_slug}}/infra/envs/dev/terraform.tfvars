@@ -26,6 +26,17 @@ min_capacity  = 1
 max_capacity  = 2
 {%- else %}
 
-lambda_memory_size          = 512
-lambda_reserved_concurrency = 10
+lambda_memory_size = 512
+
+# Reserved concurrency, null for none. AWS refuses a reservation that leaves the account
+# fewer than 100 unreserved concurrent executions (new accounts often have 10 in all):
+# raise the "Concurrent executions" quota first; `make deploy` checks before applying.
+lambda_reserved_concurrency = null
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+# The worker: its reservation (null for none) and the most workers the queue runs at
+# once without one (2-1000).
+lambda_worker_reserved_concurrency = null
+lambda_worker_maximum_concurrency  = 2
+{%- endif %}
 {%- endif %}

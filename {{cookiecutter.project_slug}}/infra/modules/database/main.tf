@@ -1,8 +1,7 @@
 locals {
-  is_aurora     = var.engine_mode == "aurora-serverless"
-  port          = 5432
-  major_version = split(".", var.engine_version)[0]
-  monitoring    = var.monitoring_interval > 0
+  is_aurora  = var.engine_mode == "aurora-serverless"
+  port       = 5432
+  monitoring = var.monitoring_interval > 0
 
   # Keys are list positions, not the ids: ids of groups created in the same apply are unknown
   # at plan time and for_each keys must be known.
@@ -103,7 +102,7 @@ resource "aws_db_parameter_group" "this" {
   count = local.is_aurora ? 0 : 1
 
   name_prefix = "${var.name}-"
-  family      = "postgres${local.major_version}"
+  family      = "postgres${var.engine_version}"
   description = "TLS-only connections and connection/slow-query logging for ${var.name}"
 
   parameter {
@@ -200,7 +199,7 @@ resource "aws_rds_cluster_parameter_group" "this" {
   count = local.is_aurora ? 1 : 0
 
   name_prefix = "${var.name}-"
-  family      = "aurora-postgresql${local.major_version}"
+  family      = "aurora-postgresql${var.engine_version}"
   description = "TLS-only connections and connection/slow-query logging for ${var.name}"
 
   parameter {
@@ -289,9 +288,11 @@ resource "aws_rds_cluster_instance" "this" {
 
   identifier         = "${var.name}-1"
   cluster_identifier = aws_rds_cluster.this[0].id
-  engine             = aws_rds_cluster.this[0].engine
-  engine_version     = aws_rds_cluster.this[0].engine_version
-  instance_class     = "db.serverless"
+  # The cluster's major: upgrades happen on the cluster, and the provider keeps a major-only
+  # version without drift (its TestAccRDSCluster_majorVersionOnly does the same).
+  engine         = aws_rds_cluster.this[0].engine
+  engine_version = aws_rds_cluster.this[0].engine_version
+  instance_class = "db.serverless"
 
   db_subnet_group_name = aws_db_subnet_group.this.name
   publicly_accessible  = false

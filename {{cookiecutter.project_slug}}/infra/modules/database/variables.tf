@@ -64,12 +64,18 @@ variable "kms_key_arn" {
 
 variable "engine_version" {
   type        = string
-  description = "PostgreSQL version for either engine: major.minor (e.g. \"16.8\") or the major alone (e.g. \"16\") so automatic minor upgrades never show as drift. The major picks the parameter group family."
-  default     = "16.8"
+  description = "PostgreSQL major version for either engine, e.g. \"16\": RDS creates it at the major's default minor and automatic minor upgrades keep it current. It also picks the parameter group family."
+  default     = "16"
 
+  # A major alone: AWS retires minors (creating one is then refused) and moves instances past
+  # them with automatic minor upgrades (a pinned lower minor then fails the next apply).
+  # "If you specify the major version but not the minor version, Amazon RDS defaults to the
+  # latest release of the major version" (RDS for PostgreSQL release notes, postgresql-versions);
+  # the provider keeps a major-only engine_version and reports the running minor in
+  # engine_version_actual (terraform-provider-aws, internal/service/rds/engine_version.go).
   validation {
-    condition     = can(regex("^1[4-7](\\.[0-9]{1,2})?$", var.engine_version))
-    error_message = "engine_version must be a PostgreSQL 14-17 version such as \"16.8\" or \"16\"."
+    condition     = can(regex("^1[4-7]$", var.engine_version))
+    error_message = "engine_version must be a PostgreSQL major version from 14 to 17 alone, such as \"16\" (no minor: automatic minor upgrades choose it)."
   }
 }
 

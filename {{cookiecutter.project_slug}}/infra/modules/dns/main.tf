@@ -29,8 +29,12 @@ resource "aws_route53_record" "validation" {
   type    = each.value.type
   records = [each.value.record]
   ttl     = 60
-  # A replaced certificate for the same name reuses the same validation record.
-  allow_overwrite = true
+  # Never take over a record this state did not create: ACM gives certificates for the same
+  # name in an account the same validation record and re-validates with it to renew (ACM
+  # user guide, DNS validation), so an adopted record would be deleted by one owner's
+  # destroy under the other's certificate. A replacement certificate keeps the name, so
+  # Terraform replaces this record itself and nothing here needs overwriting.
+  allow_overwrite = false
 }
 
 resource "aws_acm_certificate_validation" "this" {

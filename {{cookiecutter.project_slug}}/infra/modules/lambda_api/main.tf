@@ -16,12 +16,16 @@ locals {
         reserved_concurrency = var.reserved_concurrency
         role_arn             = aws_iam_role.app.arn
       }
-      # One at a time: concurrent migrations would race on the schema.
+      # Concurrent migrations would race on the schema. No reservation keeps it to one (a
+      # reservation needs an account quota above 100, which new accounts lack): nothing but
+      # the deploy may invoke it (no trigger, no resource policy), and the deploy invokes it
+      # once, synchronously, without SDK retries; Lambda itself never retries a direct
+      # invocation (AWS Lambda guide, "Understanding retry behavior in Lambda").
       migrate = {
         handler              = "${var.handler_package}.lambda_handler.migrate"
         description          = "Database migrations (invoked by the deploy)"
         timeout              = var.migrate_timeout
-        reserved_concurrency = 1
+        reserved_concurrency = null
         role_arn             = aws_iam_role.app.arn
       }
     },
@@ -290,10 +294,12 @@ resource "aws_lambda_event_source_mapping" "worker" {
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
   function_response_types            = ["ReportBatchItemFailures"]
 
-  # Pollers stop at the reserved concurrency instead of being throttled, which would
-  # count receives against max_receive_count and push healthy messages to the DLQ.
+  # Caps the worker without a reservation: the pollers stop invoking at this many instead
+  # of being throttled, which would count receives against max_receive_count and push
+  # healthy messages to the DLQ. AWS accepts 2-1000 (AWS::Lambda::EventSourceMapping
+  # ScalingConfig, MaximumConcurrency).
   scaling_config {
-    maximum_concurrency = var.worker_reserved_concurrency
+    maximum_concurrency = var.worker_maximum_concurrency
   }
 
   depends_on = [aws_iam_role_policy.worker_queue]

@@ -139,23 +139,41 @@ variable "migrate_timeout" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Reserved (and maximum) concurrent executions of the api function. Each execution environment holds its own database pool, so this also caps the database connections the API opens (reserved_concurrency x pool size)."
-  default     = 20
+  description = "Reserved (and maximum) concurrent executions of the api function; null reserves none. Each execution environment holds its own database pool, so a reservation also caps the database connections the API opens (reserved_concurrency x pool size). AWS refuses a reservation that leaves the account fewer than 100 unreserved executions, so new accounts (often 10 in all) cannot reserve until the \"Concurrent executions\" quota is raised."
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrency >= 1 && floor(var.reserved_concurrency) == var.reserved_concurrency
-    error_message = "reserved_concurrency must be a whole number >= 1."
+    condition     = var.reserved_concurrency == null || try(var.reserved_concurrency >= 1 && floor(var.reserved_concurrency) == var.reserved_concurrency, false)
+    error_message = "reserved_concurrency must be null or a whole number >= 1."
   }
 }
 
 variable "worker_reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions of the worker function, also the event source mapping's maximum concurrency (SQS needs at least 2). Caps the worker's database connections like reserved_concurrency."
+  description = "Reserved concurrent executions of the worker function; null reserves none (worker_maximum_concurrency caps the worker without one). Same account quota rule as reserved_concurrency."
+  default     = null
+
+  validation {
+    condition     = var.worker_reserved_concurrency == null || try(var.worker_reserved_concurrency >= 1 && floor(var.worker_reserved_concurrency) == var.worker_reserved_concurrency, false)
+    error_message = "worker_reserved_concurrency must be null or a whole number >= 1."
+  }
+}
+
+variable "worker_maximum_concurrency" {
+  type        = number
+  description = "Most worker instances the SQS event source mapping invokes at once (2-1000); caps the worker's database connections like reserved_concurrency, without reserving any concurrency."
   default     = 5
 
   validation {
-    condition     = var.worker_reserved_concurrency >= 2 && var.worker_reserved_concurrency <= 1000 && floor(var.worker_reserved_concurrency) == var.worker_reserved_concurrency
-    error_message = "worker_reserved_concurrency must be a whole number between 2 and 1000."
+    condition     = var.worker_maximum_concurrency >= 2 && var.worker_maximum_concurrency <= 1000 && floor(var.worker_maximum_concurrency) == var.worker_maximum_concurrency
+    error_message = "worker_maximum_concurrency must be a whole number between 2 and 1000."
+  }
+
+  # Above a reservation the pollers would invoke more than may run: throttled batches count
+  # as receives and move healthy messages to the DLQ.
+  validation {
+    condition     = var.worker_reserved_concurrency == null || var.worker_maximum_concurrency <= coalesce(var.worker_reserved_concurrency, 1000)
+    error_message = "worker_maximum_concurrency must not exceed worker_reserved_concurrency."
   }
 }
 

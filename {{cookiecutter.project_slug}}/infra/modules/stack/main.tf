@@ -311,6 +311,8 @@ module "lambda_api" {
   queue = {
     arn = module.queue.queue_arn
   }
+  worker_reserved_concurrency = var.lambda_worker_reserved_concurrency
+  worker_maximum_concurrency  = var.lambda_worker_maximum_concurrency
 {%- endif %}
 {%- if domain %}
 

@@ -179,7 +179,21 @@ variable "lambda_memory_size" {
 
 variable "lambda_reserved_concurrency" {
   type        = number
-  description = "Most concurrent API invocations; each holds one database connection."
-  default     = 20
+  description = "Concurrent executions reserved for (and the most of) the API function, each holding a database connection; null reserves none. AWS refuses a reservation that leaves the account fewer than 100 unreserved."
+  default     = null
 }
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+variable "lambda_worker_reserved_concurrency" {
+  type        = number
+  description = "Concurrent executions reserved for the worker function; null reserves none."
+  default     = null
+}
+
+variable "lambda_worker_maximum_concurrency" {
+  type        = number
+  description = "Most workers the SQS event source mapping runs at once (2-1000), without a reservation."
+  default     = 5
+}
+{%- endif %}
 {%- endif %}

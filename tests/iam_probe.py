@@ -246,6 +246,7 @@ def worker_flows() -> dict[str, Any]:
         worker = import_module(f"{package()}.worker")
         jobs = import_module(f"{package()}.jobs.base")
         db = import_module(f"{package()}.db")
+        logs.configure_logging(settings)  # as the worker's main() does
         context = jobs.JobContext(settings, db.Database(settings))
 
         async def drain() -> int:

@@ -20,7 +20,7 @@ UNUSED = [
         ANSWERS["use_s3_uploads"] != "y",
         [
             f"src/{ANSWERS['package_name']}/uploads",
-            "migrations/versions/20260102_0002_uploads.py",
+            f"src/{ANSWERS['package_name']}/migrations/versions/20260102_0002_uploads.py",
             "tests/test_uploads.py",
         ],
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -129,6 +130,15 @@ def render_like_cookiecutter(group: Group, output_dir: Path, config_file: Path) 
             "or a hook changes it): make render_files follow"
         )
     return project
+
+
+def alembic_head(migrations: Path) -> str:
+    """The revision of the migrations in `migrations` (a versions/ folder) no other builds on."""
+    texts = [path.read_text() for path in migrations.glob("*.py")]
+    revisions = {m for text in texts for m in re.findall(r'^revision[^=]*= "(\w+)"', text, re.M)}
+    parents = {m for text in texts for m in re.findall(r'^down_revision[^=]*= "(\w+)"', text, re.M)}
+    (head,) = revisions - parents
+    return head
 
 
 def linter(name: str) -> str:

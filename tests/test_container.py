@@ -58,7 +58,7 @@ NEVER_IN_CONTEXT = [
     ".pytest_cache/README.md",
     "src/{package}/__pycache__/main.cpython-312.pyc",
     "src/{package}/.env",
-    "migrations/__pycache__/env.cpython-312.pyc",
+    "src/{package}/migrations/__pycache__/env.cpython-312.pyc",
 ]
 
 RENDERED = [(answers, render_files(answers, CONTAINER_FILES)) for answers in SUPPORTED]
@@ -104,12 +104,28 @@ def excluded_from_context(dockerignore: str, path: str) -> bool:
     return excluded
 
 
+def instructions(dockerfile: str) -> list[list[str]]:
+    """Each instruction of the Dockerfile as its words (continuation lines joined)."""
+    lines = dockerfile.replace("\\\n", " ").splitlines()
+    return [line.split() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def stages(dockerfile: str) -> dict[str, list[list[str]]]:
+    """The instructions of each stage by its name (`FROM … AS name`; unnamed: "final")."""
+    found: dict[str, list[list[str]]] = {}
+    for words in instructions(dockerfile):
+        if words[0] == "FROM":
+            name = words[3] if [word.upper() for word in words[2:3]] == ["AS"] else "final"
+            current = found.setdefault(name, [])
+        current.append(words)
+    return found
+
+
 def copied_from_context(dockerfile: str) -> list[str]:
     """The sources of every COPY that reads the build context (not --from a stage)."""
     sources = []
-    for instruction in dockerfile.replace("\\\n", " ").splitlines():
-        words = instruction.split()
-        if words[:1] == ["COPY"] and not any(word.startswith("--from=") for word in words):
+    for words in instructions(dockerfile):
+        if words[0] == "COPY" and not any(word.startswith("--from=") for word in words):
             sources += [word for word in words[1:] if not word.startswith("--")][:-1]
     return sources
 
@@ -143,6 +159,33 @@ def test_dockerignore_keeps_what_the_build_copies_and_no_secrets(
         if not excluded_from_context(dockerignore, path)
     ]
     assert not sent, f".dockerignore lets these into the build context: {sent}"
+
+
+@pytest.mark.parametrize("group", DOCKERFILE_GROUPS, ids=group_id)
+def test_the_image_runs_the_installed_package_with_its_migrations(group: Group) -> None:
+    """The package's migrations live in src/<package>/migrations and travel in its wheel
+    (tests/test_deploy.py checks the wheel): the image has them, compiled, if the builder
+    installs that wheel (not a link to src/) and the runtime takes the builder's venv."""
+    built = stages(group.files["Dockerfile"])
+    builder, final = built["builder"], built["final"]
+
+    settings = dict(
+        word.split("=", 1) for words in builder if words[0] == "ENV" for word in words[1:]
+    )
+    assert settings.get("UV_COMPILE_BYTECODE") == "1", "the builder compiles no bytecode"
+    syncs = [words for words in builder if words[0] == "RUN" and "sync" in words]
+    (project_sync,) = [words for words in syncs if "--no-install-project" not in words]
+    assert "--no-editable" in project_sync, f"the project is installed editable: {project_sync}"
+    assert ["COPY", "src", "./src"] in builder[: builder.index(project_sync)], (
+        "the builder installs the project before copying src/"
+    )
+
+    # Everything the app runs comes from the builder's venv, nothing from the checkout.
+    assert [words for words in final if words[0] == "COPY"] == [
+        ["COPY", "--from=builder", "/app/.venv", "./.venv"]
+    ]
+    assert ["WORKDIR", "/app"] in final
+    assert any('PATH="/app/.venv/bin:${PATH}"' in words for words in final if words[0] == "ENV")
 
 
 @pytest.mark.slow

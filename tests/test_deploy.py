@@ -1,22 +1,168 @@
-"""The generated deploy path: `make package` builds a Lambda zip that really imports on
-the runtime's Python (built for x86_64, the CPU of the machine running the tests) and
-carries aarch64 code for the default arm64 functions."""
+"""The generated deploy path: `make package` builds a Lambda zip that really runs on the
+runtime's Python (built for x86_64, the CPU of the machine running the tests), from
+nothing but the zip, with its bytecode, and carries aarch64 code for the default arm64
+functions."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import uuid
+import warnings
 import zipfile
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 
+import boto3
 import pytest
+from moto.server import ThreadedMotoServer
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
-from tests.support import find_python, project_env, render, run
+from tests.support import alembic_head, find_python, project_env, render, run
 
 pytestmark = pytest.mark.slow
 
 LAMBDA_SUBSET = [answers for answers in SLOW_SUBSET if answers["compute"] == "lambda"]
 ELF_MACHINE = {b"\xb7\x00": "aarch64", b"\x3e\x00": "x86_64"}
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+# What the Lambda runtime does with the zip, run by the runtime's Python with -I -S:
+# only the unpacked zip on sys.path, then the handlers invoked with real event shapes.
+DRIVER = '''
+import asyncio
+import importlib
+import importlib._bootstrap_external as bootstrap
+import json
+import os
+import sys
+import urllib.parse
+import uuid
+
+task, package, events, database, output = sys.argv[1:]
+sys.path.insert(0, task)
+# As on Lambda, whose /var/task is read-only: nothing compiled here is kept for a next run.
+sys.dont_write_bytecode = True
+
+# The modules compiled from source: with the zip's bytecode used, none of its own.
+compiled = []
+source_to_code = bootstrap.SourceLoader.source_to_code
+
+
+def recording_source_to_code(self, data, path, *args, **kwargs):
+    compiled.append(str(path))
+    return source_to_code(self, data, path, *args, **kwargs)
+
+
+bootstrap.SourceLoader.source_to_code = recording_source_to_code
+
+
+def on_server(statement):
+    import asyncpg  # the zip's own Postgres driver
+
+    async def execute():
+        connection = await asyncpg.connect(database)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(execute())
+
+
+def table_names():
+    from sqlalchemy import inspect
+
+    config = importlib.import_module(f"{package}.config")
+    db = importlib.import_module(f"{package}.db")
+
+    async def read():
+        engine = db.build_engine(config.get_settings(), pooled=False)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+        finally:
+            await engine.dispose()
+
+    return sorted(asyncio.run(read()))
+
+
+def http(handler, method, path, body=None, headers=None):
+    """An API Gateway HTTP API (payload 2.0) request to the handler: (status, JSON body)."""
+    with open(os.path.join(events, "http_api_v2.json")) as file:
+        event = json.load(file)
+    event["rawPath"] = path
+    event["requestContext"]["http"].update(method=method, path=path)
+    event["headers"].update(headers or {})
+    if body is not None:
+        event["body"] = body
+    response = handler(event, None)
+    return response["statusCode"], json.loads(response["body"])
+
+
+def run():
+    handlers = importlib.import_module(f"{package}.lambda_handler")
+    report = {
+        "migrated": handlers.migrate({}, None),
+        "tables": table_names(),
+        "model_tables": sorted(importlib.import_module(f"{package}.models").Base.metadata.tables),
+        "health_db": http(handlers.handler, "GET", "/health/db"),
+    }
+    credentials = {"email": "lambda@example.com", "password": "correct horse battery staple"}
+    json_body = {"content-type": "application/json"}
+    report["register"] = http(
+        handlers.handler, "POST", "/api/v1/auth/register", json.dumps(credentials), json_body
+    )
+    form = urllib.parse.urlencode(
+        {"username": credentials["email"], "password": credentials["password"]}
+    )
+    form_body = {"content-type": "application/x-www-form-urlencoded"}
+    report["login"] = http(handlers.handler, "POST", "/api/v1/auth/login", form, form_body)
+    bearer = {"authorization": f"Bearer {report['login'][1].get('access_token')}"}
+
+    def me():
+        return http(handlers.handler, "GET", "/api/v1/users/me", headers=bearer)
+
+    report["me"] = me()
+    if hasattr(handlers, "worker"):
+        # What SQS would deliver to the worker: the messages the login sent, in the shape of
+        # an SQS event record.
+        import boto3
+
+        with open(os.path.join(events, "sqs.json")) as file:
+            (record,) = json.load(file)["Records"]
+        sqs = boto3.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+        queue = os.environ["JOBS_QUEUE_URL"]
+        sent = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+        records = [
+            {**record, "messageId": message["MessageId"], "body": message["Body"]}
+            for message in sent
+        ]
+        report["enqueued"] = [json.loads(message["Body"])["job"] for message in sent]
+        report["worker"] = handlers.worker({"Records": records}, None)
+        rejected = {**record, "messageId": "rejected", "body": "not json"}
+        report["worker_with_a_rejected"] = handlers.worker({"Records": [*records, rejected]}, None)
+        report["me_after_worker"] = me()
+    return report
+
+
+name = None
+if database.startswith("postgresql"):
+    name = f"lambda_{uuid.uuid4().hex[:16]}"
+    on_server(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urllib.parse.urlsplit(database)._replace(path=f"/{name}").geturl()
+else:
+    os.environ["DATABASE_URL"] = database
+try:
+    report = run()
+finally:
+    if name:
+        on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+report["compiled_in_task"] = [path for path in compiled if path.startswith(task)]
+with open(output, "w") as file:
+    json.dump(report, file)
+'''
 
 
 def machines(package: Path) -> set[str]:
@@ -29,13 +175,150 @@ def machines(package: Path) -> set[str]:
         }
 
 
+def check_bytecode(package: Path, tag: str) -> None:
+    """Every module of the zip has bytecode for the runtime and no other Python's, hash-based
+    and unchecked (PEP 552 flags 0b01), so the read-only /var/task needs no compiling."""
+    with zipfile.ZipFile(package) as archive:
+        names = set(archive.namelist())
+        modules = [name for name in names if name.endswith(".py")]
+        assert modules
+        missing = [
+            name
+            for name in map(PurePosixPath, modules)
+            if str(name.parent / "__pycache__" / f"{name.stem}.{tag}.pyc") not in names
+        ]
+        assert not missing, f"{len(missing)} modules without {tag} bytecode: {missing[:10]}"
+        bytecode = [name for name in names if name.endswith(".pyc")]
+        assert len(bytecode) == len(modules), "bytecode of another Python or optimisation level"
+        flags = {int.from_bytes(archive.read(name)[4:8], "little") for name in bytecode}
+        assert flags == {0b01}, f"bytecode flags {flags}: not all unchecked-hash"
+
+
+def check_wheel(project: Path, package_name: str) -> None:
+    """The project's wheel (the one `make package` built, as `uv sync --no-editable` builds
+    it for the image) carries the migrations as package data."""
+    (wheel,) = (project / "build" / "lambda" / "wheel").glob("*.whl")
+    migrations = project / "src" / package_name / "migrations"
+    expected = {
+        f"{package_name}/migrations/{path.relative_to(migrations).as_posix()}"
+        for path in migrations.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert {
+        f"{package_name}/migrations/env.py",
+        f"{package_name}/migrations/script.py.mako",
+        f"{package_name}/migrations/versions/20260101_0001_initial.py",
+    } <= expected
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {
+            name for name in archive.namelist() if name.startswith(f"{package_name}/migrations/")
+        }
+    assert shipped == expected, f"the wheel's migrations differ: {shipped ^ expected}"
+
+
+@contextmanager
+def jobs_queue(answers: Answers) -> Iterator[dict[str, str]]:
+    """The settings of an SQS queue on a moto server for the app, when it has jobs: on
+    Lambda they go through SQS, never inline."""
+    if answers["use_background_jobs"] != "y":
+        yield {}
+        return
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        aws = {
+            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+            "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+        }
+        sqs = boto3.client(
+            "sqs",
+            endpoint_url=aws["AWS_ENDPOINT_URL"],
+            region_name=aws["AWS_REGION"],
+            aws_access_key_id=aws["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=aws["AWS_SECRET_ACCESS_KEY"],
+        )
+        queue = sqs.create_queue(QueueName=f"jobs-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+        yield {**aws, "JOBS_QUEUE_URL": queue}
+    finally:
+        server.stop()
+
+
+def run_on_lambda_runtime(
+    answers: Answers, project: Path, task: Path, database: str, workdir: Path
+) -> dict:
+    """The driver's report of the handlers run from `task` on `database`."""
+    cwd = workdir / "cwd"
+    cwd.mkdir(parents=True)
+    driver = workdir / "driver.py"
+    driver.write_text(DRIVER)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "ENVIRONMENT": "dev",
+        "JWT_SECRET": "a-secret-for-the-lambda-package-test-only",
+        "DB_SSL": "disable",
+        # What the runtime sets: the app sizes its database pool for Lambda.
+        "AWS_LAMBDA_FUNCTION_NAME": f"{project.name}-api",
+        "LAMBDA_TASK_ROOT": str(task),
+    }
+    package = project.name.replace("-", "_")
+    output = workdir / "report.json"
+    with jobs_queue(answers) as queue:
+        run(
+            [
+                *(find_python(answers["python_version"]), "-I", "-S", str(driver)),
+                *(str(task), package, str(project / "tests" / "events"), database, str(output)),
+            ],
+            cwd=cwd,
+            env={**env, **queue},
+        )
+    assert not any(cwd.iterdir()), "the handlers wrote into the working directory"
+    report: dict = json.loads(output.read_text())
+    return report
+
+
+def check_report(report: dict, answers: Answers, head: str, dialect: str) -> None:
+    assert report["compiled_in_task"] == [], "modules of the zip compiled from source"
+    assert report["migrated"] == {"status": "ok", "revision": head}
+    assert set(report["tables"]) == {*report["model_tables"], "alembic_version"}
+
+    assert report["health_db"][0] == 200, report["health_db"]
+    assert dialect in json.dumps(report["health_db"][1])
+    status, user = report["register"]
+    assert status == 201, user
+    assert report["login"][0] == 200, report["login"]
+    status, me = report["me"]
+    assert status == 200, me
+    assert (me["id"], me["email"]) == (user["id"], user["email"])
+
+    if answers["use_background_jobs"] == "y":
+        # The login's job went to SQS; only the worker records it.
+        assert report["enqueued"] == ["record_login"]
+        assert me["last_login_at"] is None
+        assert report["worker"] == {"batchItemFailures": []}
+        assert report["worker_with_a_rejected"] == {
+            "batchItemFailures": [{"itemIdentifier": "rejected"}]
+        }
+        status, after = report["me_after_worker"]
+        assert status == 200
+        assert after["last_login_at"] is not None, after
+    else:
+        assert "worker" not in report
+
+
 @pytest.mark.parametrize("answers", LAMBDA_SUBSET, ids=combination_id)
-def test_lambda_package_imports_on_the_runtime_python(
+def test_lambda_package_runs_on_the_runtime_python(
     answers: Answers, tmp_path: Path, cookiecutter_config: Path
 ) -> None:
+    if not POSTGRES_URL and os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
     project = render(answers, tmp_path / "render", cookiecutter_config)
     env = project_env(answers["python_version"])
     package = project / "dist" / "lambda.zip"
+    package_name = project.name.replace("-", "_")
 
     built = run(["make", "package"], cwd=project, env=env).stdout
     assert re.search(r"dist/lambda\.zip: [\d.]+ MB zipped, [\d.]+ MB unzipped \(arm64", built)
@@ -46,17 +329,20 @@ def test_lambda_package_imports_on_the_runtime_python(
 
     run(["make", "package", "ARCH=x86_64"], cwd=project, env=env)
     assert machines(package) == {"x86_64"}
-    unpacked = tmp_path / "task"
+    check_bytecode(package, f"cpython-{answers['python_version'].replace('.', '')}")
+    check_wheel(project, package_name)
+
+    task = tmp_path / "task"
     with zipfile.ZipFile(package) as archive:
-        archive.extractall(unpacked)
-    # What the runtime does: the zip's root on the path, nothing from this machine's site.
-    names = "handler, migrate" + (", worker" if answers["use_background_jobs"] == "y" else "")
-    handlers = (
-        "import sys; sys.path.insert(0, '.'); "
-        f"from {project.name.replace('-', '_')}.lambda_handler import {names}"
-    )
-    run(
-        [find_python(answers["python_version"]), "-I", "-S", "-c", handlers],
-        cwd=unpacked,
-        env={"PATH": "/usr/bin:/bin"},
-    )
+        archive.extractall(task)
+    head = alembic_head(project / "src" / package_name / "migrations" / "versions")
+    databases = [("sqlite", f"sqlite:///{tmp_path / 'lambda.db'}")]
+    if POSTGRES_URL:
+        databases.append(("postgresql", POSTGRES_URL))
+    else:
+        warnings.warn(
+            "TEST_DATABASE_URL unset: the Lambda package ran on SQLite only", stacklevel=1
+        )
+    for dialect, database in databases:
+        report = run_on_lambda_runtime(answers, project, task, database, tmp_path / dialect)
+        check_report(report, answers, head, dialect)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ import boto3
 import pytest
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
-from tests.support import project_env, render, run
+from tests.support import alembic_head, project_env, render, run
 
 pytestmark = pytest.mark.slow
 
@@ -52,15 +51,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     pass
 '''
-
-
-def alembic_head(migrations: Path) -> str:
-    """The revision no other migration builds on."""
-    texts = [path.read_text() for path in migrations.glob("*.py")]
-    revisions = {m for text in texts for m in re.findall(r'^revision[^=]*= "(\w+)"', text, re.M)}
-    parents = {m for text in texts for m in re.findall(r'^down_revision[^=]*= "(\w+)"', text, re.M)}
-    (head,) = revisions - parents
-    return head
 
 
 def git(project: Path, *args: str) -> str:
@@ -200,7 +190,7 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert "previous" in rolled_back
     assert emulator.live() == released
 
-    migrations = project / "migrations" / "versions"
+    (migrations,) = project.glob("src/*/migrations/versions")
     head = alembic_head(migrations)
     (migrations / "9999_fails.py").write_text(BROKEN_MIGRATION.format(head=head))
     commit(project, "A migration that fails")

@@ -35,7 +35,10 @@ LEFTOVER = re.compile(r"cookiecutter\.|\{%|%\}|\{#|#\}|(?<!\$)\{\{")
 PRESENT_ONLY_WHEN: list[tuple[dict[str, str], str]] = [
     ({"ci": "github"}, ".github/workflows/ci.yml"),
     ({"use_s3_uploads": "y"}, "src/acme_orders_api/uploads/routes.py"),
-    ({"use_s3_uploads": "y"}, "migrations/versions/20260102_0002_uploads.py"),
+    (
+        {"use_s3_uploads": "y"},
+        "src/acme_orders_api/migrations/versions/20260102_0002_uploads.py",
+    ),
     ({"use_s3_uploads": "y"}, "tests/test_uploads.py"),
     ({"use_background_jobs": "y"}, "src/acme_orders_api/jobs/queue.py"),
     ({"use_background_jobs": "y"}, "src/acme_orders_api/worker.py"),

@@ -4,8 +4,10 @@ Every dependency comes from the lock as a wheel for the Lambda runtime's Python,
 glibc; one without such a wheel fails the build (a source build here would compile for
 this machine, not for Lambda). boto3 and botocore are packaged although the runtime has
 its own: the runtime's versions change without notice, the locked ones are what the
-tests ran. What Lambda never uses is left out (bytecode caches, console scripts, the
-installer's records). The zip is reproducible: the same lock and code give the same
+tests ran. Every module is compiled for the runtime's Python here: Lambda's /var/task is
+read-only, so a zip without bytecode compiles every module it imports from source on each
+cold start. What Lambda never uses is left out (other Pythons' bytecode, console scripts,
+the installer's records). The zip is reproducible: the same lock and code give the same
 bytes, so an unchanged package leaves the function untouched.
 """
 
@@ -31,7 +33,10 @@ CPU = {"arm64": "aarch64", "x86_64": "x86_64"}
 # Lambda's limits for a zip uploaded directly: 50 MB zipped, 250 MB unzipped.
 MAX_ZIPPED = 50 * 1024 * 1024
 MAX_UNZIPPED = 250 * 1024 * 1024
-LEFT_OUT_DIRS = {"__pycache__", "bin"}
+LEFT_OUT_DIRS = {"bin"}
+# Where Lambda unpacks the zip (LAMBDA_TASK_ROOT). The bytecode names its sources there,
+# not in this checkout's build folder, which would make the zip differ between checkouts.
+TASK_ROOT = "/var/task"
 # Installer bookkeeping in *.dist-info: paths and times of this build, used by no import.
 LEFT_OUT_METADATA = {"RECORD", "INSTALLER", "direct_url.json", "uv_cache.json"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -39,6 +44,11 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 def platform(project: Project, architecture: Architecture) -> str:
     return f"{CPU[architecture]}-manylinux_{GLIBC[project.python_version]}"
+
+
+def cache_tag(project: Project) -> str:
+    """The runtime's bytecode name tag (sys.implementation.cache_tag): `cpython-312`."""
+    return f"cpython-{project.python_version.replace('.', '')}"
 
 
 def build(
@@ -85,10 +95,11 @@ def build(
     run([uv, "build", "--wheel", "--quiet", "--out-dir", work / "wheel"], cwd=project.root)
     (wheel,) = (work / "wheel").glob("*.whl")
     run([uv, "pip", "install", *target, "--no-deps", wheel], cwd=project.root)
+    compile_bytecode(project, site, uv)
 
     package = project.root / "dist" / "lambda.zip"
     package.parent.mkdir(exist_ok=True)
-    unzipped = write_zip(site, package)
+    unzipped = write_zip(site, package, cache_tag(project))
     zipped = package.stat().st_size
     say(
         f"    {package.relative_to(project.root)}: {zipped / 1e6:.1f} MB zipped, "
@@ -99,16 +110,45 @@ def build(
     return package
 
 
-def packaged(site: Path, path: Path) -> bool:
+def compile_bytecode(project: Project, site: Path, uv: str) -> None:
+    """Compiles every module in `site` with an interpreter of the runtime's Python version.
+
+    Unchecked-hash bytecode records no source mtime (each build's differs, and the zip's
+    fixed dates would not match it) and is used without reading the source. One process,
+    not compileall's workers: the bytes marshal writes can depend on what the same
+    process compiled before, so workers sharing the files out differently would change
+    the zip from one build to the next.
+    """
+    python = run([uv, "python", "find", project.python_version], cwd=project.root).strip()
+    try:
+        run(
+            [
+                python,
+                "-I",  # PYTHONOPTIMIZE and the like would write bytecode the runtime never reads
+                *("-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"),
+                *("-s", site, "-p", TASK_ROOT, site),
+            ]
+        )
+    except StepError as error:
+        raise StepError(
+            f"{error}: a module does not compile on Python {project.python_version} "
+            "(compileall's message above names it)"
+        ) from error
+
+
+def packaged(site: Path, path: Path, tag: str) -> bool:
     parts = path.relative_to(site).parts
     if LEFT_OUT_DIRS & set(parts):
         return False
+    if path.parent.name == "__pycache__":
+        return path.name.endswith(f".{tag}.pyc")
     return not (parts[0].endswith(".dist-info") and path.name in LEFT_OUT_METADATA)
 
 
-def write_zip(site: Path, package: Path) -> int:
-    """Zip `site` in a fixed order with fixed dates; returns the unzipped size."""
-    files = sorted(path for path in site.rglob("*") if path.is_file() and packaged(site, path))
+def write_zip(site: Path, package: Path, tag: str) -> int:
+    """Zip `site` in a fixed order with fixed dates, keeping only the bytecode of the
+    runtime's cache `tag`; returns the unzipped size."""
+    files = sorted(path for path in site.rglob("*") if path.is_file() and packaged(site, path, tag))
     unzipped = 0
     with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in files:

@@ -12,9 +12,11 @@ from pathlib import Path
 import boto3
 import pytest
 from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.migrate import alembic_config, upgrade
+from {{ cookiecutter.package_name }}.migrate import MIGRATIONS, alembic_config, upgrade
 from {{ cookiecutter.package_name }}.models import Base
 from tests.conftest import BACKENDS
 from tests.helpers import POSTGRES_URL, fresh_database, table_names
@@ -45,10 +47,15 @@ def test_models_and_migrations_agree(empty_database: str) -> None:
 
 
 def test_single_head() -> None:
-    from alembic.script import ScriptDirectory
-
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     assert len(heads) == 1, f"migration branches need merging: {heads}"
+
+
+def test_the_alembic_command_writes_where_the_app_migrates_from() -> None:
+    # `make migration` runs the alembic command, which reads alembic.ini; the app does not.
+    command_line = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini")))
+    assert Path(command_line.dir).resolve() == MIGRATIONS
+    assert Path(ScriptDirectory.from_config(alembic_config()).dir) == MIGRATIONS
 
 
 def test_migrate_command(empty_database: str) -> None:

@@ -165,7 +165,7 @@ def check_revisions(script: ScriptDirectory, source: str | None, target: str | N
         script.get_revision(source)
     except CommandError:
         raise CopyRefusedError(
-            f"the source is at revision {source}, which migrations/versions does not "
+            f"the source is at revision {source}, which this release's migrations do not "
             "have: run the copy from the release that wrote it"
         ) from None
     ancestry = [revision.revision for revision in script.iterate_revisions(source, "base")]

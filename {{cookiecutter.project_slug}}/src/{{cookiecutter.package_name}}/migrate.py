@@ -20,21 +20,18 @@ from {{ cookiecutter.package_name }}.logs import configure_logging
 log = structlog.get_logger(__name__)
 
 
-def find_alembic_ini() -> Path:
-    """alembic.ini in the working directory (container, Lambda) or the source checkout."""
-    for directory in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        candidate = directory / "alembic.ini"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("alembic.ini not found in the working directory or the project root")
+# The scripts ship inside the package, so a checkout, the wheel in the image and the
+# Lambda zip all migrate with the same files, whatever the working directory.
+MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 
 
 def alembic_config(database_url: str | None = None, *, settings: Settings | None = None) -> Config:
-    """Alembic's config; `database_url` overrides the one the settings give, and
-    `settings` the environment's engine options (DB_SSL)."""
-    config = Config(str(find_alembic_ini()))
-    # The app has configured logging already; alembic.ini's own would replace it.
-    config.attributes["configure_logger"] = False
+    """Alembic's config, built here (alembic.ini is the `alembic` command's alone);
+    `database_url` overrides the one the settings give, and `settings` the environment's
+    engine options (DB_SSL)."""
+    config = Config()
+    # Config values are %-interpolated: a literal % in the path must be doubled.
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     if database_url is not None:
         config.attributes["database_url"] = database_url
     if settings is not None:

@@ -15,7 +15,9 @@ from {{ cookiecutter.package_name }}.db import build_engine, database_url
 from {{ cookiecutter.package_name }}.models import Base
 
 config = context.config
-if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+# Only the `alembic` command has a file (alembic.ini) and its logging; the app, which
+# builds its config in code (migrate.alembic_config), has configured logging already.
+if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata

@@ -10,6 +10,7 @@ import hashlib
 {%- endif %}
 import json
 import uuid
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -178,17 +179,27 @@ def test_nothing_to_complete_or_download_before_the_upload(
 
 # moto answers a missing key with 404 whatever the caller may do; S3 answers 403 to a
 # role without s3:ListBucket (HEAD: code "403", GET: "AccessDenied"). Both mean absent.
-S3_ABSENT = [("head_object", "404", 404), ("head_object", "403", 403)]
+Reader = Callable[[Settings, str], Coroutine[Any, Any, object]]
+S3_ABSENT: list[tuple[Reader, str, str, int]] = [
+    (storage.stored_object, "head_object", "404", 404),
+    (storage.stored_object, "head_object", "403", 403),
 {%- if cookiecutter.use_background_jobs == "y" %}
-S3_ABSENT += [("get_object", "NoSuchKey", 404), ("get_object", "AccessDenied", 403)]
+    (storage.object_digest, "get_object", "NoSuchKey", 404),
+    (storage.object_digest, "get_object", "AccessDenied", 403),
 {%- endif %}
+]
 
 
-@pytest.mark.parametrize(("operation", "code", "status"), S3_ABSENT)
+@pytest.mark.parametrize(
+    ("read", "operation", "code", "status"), S3_ABSENT, ids=[f"{a[1]}-{a[2]}" for a in S3_ABSENT]
+)
 def test_s3_not_there_answers_mean_absent(
-    upload_settings: Settings, operation: str, code: str, status: int
+    upload_settings: Settings,
+    read: Reader,
+    operation: str,
+    code: str,
+    status: int,
 ) -> None:
-    read = storage.stored_object if operation == "head_object" else storage.object_digest
     with Stubber(s3_client(upload_settings)) as s3:
         s3.add_client_error(operation, service_error_code=code, http_status_code=status)
         assert asyncio.run(read(upload_settings, "uploads/1/x/missing.txt")) is None

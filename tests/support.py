@@ -141,6 +141,11 @@ def alembic_head(migrations: Path) -> str:
     return head
 
 
+def one(value: Any) -> Any:
+    """The HCL parser wraps every attribute value in a one-item list; unwrap it."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 def linter(name: str) -> str:
     """The linter uv.lock installs next to this interpreter (not whatever is on PATH)."""
     path = Path(sys.executable).parent / name

@@ -28,6 +28,7 @@ from tests.support import (
     generated,
     group_by,
     group_id,
+    one,
     render_files,
     render_like_cookiecutter,
 )
@@ -57,11 +58,6 @@ ROLE_FILES = tuple(
 
 # The longest project_slug the pre-gen hook accepts (40 characters), for the name limits.
 LONGEST_SLUG = "abcdefghij-abcdefghij-abcdefghij-abcdefg"
-
-
-def one(value: Any) -> Any:
-    """The parser wraps every attribute value in a one-item list; unwrap it."""
-    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def parsed(text: str) -> dict[str, Any]:

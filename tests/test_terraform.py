@@ -26,7 +26,7 @@ from tests.combinations import (
     Answers,
     combination_id,
 )
-from tests.support import render, run
+from tests.support import one, render, run
 
 CHECKOV = str(Path(sys.executable).parent / "checkov")
 SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
@@ -124,11 +124,6 @@ def test_every_checkov_skip_says_why() -> None:
 
 # What checkov does not check, read from the rendered Terraform with the HCL parser
 # checkov itself uses (bc-python-hcl2).
-
-
-def one(value: Any) -> Any:
-    """The parser wraps every attribute value in a one-item list; unwrap it."""
-    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def blocks(module: Path, kind: str, type_name: str) -> dict[str, Any]:

@@ -109,7 +109,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "y",
         "use_background_jobs": "n",
         "domain_name": "",
-        "ci": "github",
+        "ci": "none",
         "open_source_license": "Proprietary",
     },
     {
@@ -119,7 +119,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "n",
         "use_background_jobs": "y",
         "domain_name": "",
-        "ci": "none",
+        "ci": "github",
         "open_source_license": "MIT",
     },
 ]

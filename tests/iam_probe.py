@@ -6,7 +6,7 @@ the rendered project's Python, from the project's root:
     python iam_probe.py URL --as ROLE   one role's flows (a child process of the above)
 
 The parent reads each function's (or ECS service's) role and settings from the emulator,
-assumes the role, then turns on moto's IAM enforcement (POST /moto-api/reset-auth: from
+assumes the role, then turns on moto's IAM enforcement (deploy.emulator.enforce_iam: from
 then on every call is checked against the caller's identity policies) and runs each
 role's flows in a child process holding that role's credentials only. A permission the
 policies lack fails here as AccessDenied, as it would on AWS.
@@ -32,30 +32,18 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from deploy.aws import Aws
+from deploy.emulator import Credentials, enforce_iam
 from deploy.local import LocalEmulator
 from deploy.project import Project
 
 REGION = "us-east-1"
 PASSWORD = "correct horse battery staple"
 CONTENT = b"uploaded under the task's own role\n"
-
-
-def enforce_iam(url: str, enforced: bool) -> None:
-    """moto checks every call once it has served this many unchecked ones."""
-    allowance = b"0" if enforced else b"inf"
-    request = urllib.request.Request(
-        f"{url}/moto-api/reset-auth",
-        data=allowance,
-        method="POST",
-        headers={"Content-Type": "text/plain"},  # a form body would not reach moto as data
-    )
-    urllib.request.urlopen(request, timeout=10).close()
 
 
 def deployed_roles(aws: Aws, project: Project) -> dict[str, tuple[str, dict[str, str]]]:
@@ -91,12 +79,9 @@ def probe(url: str) -> dict[str, Any]:
     environments = {}
     for role, (role_arn, deployed) in roles.items():
         assumed = aws.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=f"probe-{role}")
-        credentials = assumed["Credentials"]
         environment = local.app_environment(aws, deployed)
         environment.update(
-            AWS_ACCESS_KEY_ID=credentials["AccessKeyId"],
-            AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
-            AWS_SESSION_TOKEN=credentials["SessionToken"],
+            **Credentials.assumed(assumed).environment(),
             # The secrets the deployed settings name (the database's is replaced by the
             # local database, but the role must still be able to read it).
             PROBE_SECRET_ARNS=",".join(

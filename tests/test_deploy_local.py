@@ -3,11 +3,13 @@ Lambda and one ECS combination (between them: every database but SQLite, jobs, u
 domain, both computes).
 
 In one rendered, committed project: the first deploy creates everything (bootstrap
-included) and releases version 1; a committed code change deploys again as an update
-(no bootstrap, a new version or task definition revision goes live); `make
-rollback-local` returns to the first release; a migration that fails stops the next
-deploy at the migration step with nothing rolled forward. What is live is read from the
-emulator after each step, not from the command's output.
+included, then the environment as bootstrap's deploy role, with IAM enforced) and
+releases version 1; the app's flows pass under the roles Terraform wrote (iam_probe.py);
+a committed code change deploys again as an update (no bootstrap, a new version or task
+definition revision goes live); `make rollback-local` returns to the first release; a
+migration that fails stops the next deploy at the migration step with nothing rolled
+forward. What is live is read from the emulator after each step, not from the command's
+output.
 """
 
 from __future__ import annotations
@@ -27,10 +29,17 @@ from tests.support import alembic_head, project_env, render, run
 pytestmark = pytest.mark.slow
 
 # One of each compute, the ECS one with a domain and jobs (a worker service), the Lambda
-# one with jobs (a worker function behind its own alias).
+# one with jobs (a worker function behind its own alias); both with the GitHub deploy
+# role, which deploy-local deploys as, with IAM enforced.
 DEPLOY_LOCAL_SUBSET = [
-    next(a for a in SLOW_SUBSET if a["compute"] == "ecs" and a["domain_name"]),
-    next(a for a in SLOW_SUBSET if a["compute"] == "lambda" and a["use_background_jobs"] == "y"),
+    next(
+        a for a in SLOW_SUBSET if a["compute"] == "ecs" and a["domain_name"] and a["ci"] == "github"
+    ),
+    next(
+        a
+        for a in SLOW_SUBSET
+        if a["compute"] == "lambda" and a["use_background_jobs"] == "y" and a["ci"] == "github"
+    ),
 ]
 TIMEOUT = 1800
 IAM_PROBE = Path(__file__).with_name("iam_probe.py")
@@ -169,6 +178,10 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
 
     first = succeeded(project, env, "deploy-local")
     assert "Applying infra/bootstrap to the emulator (first run)" in first
+    # Everything after bootstrap (Terraform, and the deploy's own calls) ran as the deploy
+    # role CI assumes, under the policies bootstrap gave it.
+    deploy_role = f"role/{project.name[:35].rstrip('-')}-github-deploy"
+    assert f"deploying as arn:aws:iam::123456789012:{deploy_role}, with IAM enforced" in first
     assert "(emulated in-process)" in first
     assert "Emulated (moto runs no containers or Lambda code):" in first
     # A deploy leaves the tree as committed (lock files included), so the next one runs.
@@ -183,6 +196,7 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     commit(project, "Change")
     second = succeeded(project, env, "deploy-local")
     assert "reusing the emulator" in second
+    assert "with IAM enforced" in second
     assert "first run" not in second
     assert set(emulator.live().values()) == {"2"}, second[-5000:]
 

@@ -81,8 +81,8 @@ def test_dev_environment_applies_on_the_emulator(
         client = {
             "endpoint_url": url,
             "region_name": "us-east-1",
-            "aws_access_key_id": emulator.CREDENTIALS["access_key"],
-            "aws_secret_access_key": emulator.CREDENTIALS["secret_key"],
+            "aws_access_key_id": emulator.ACCOUNT_CREDENTIALS.access_key,
+            "aws_secret_access_key": emulator.ACCOUNT_CREDENTIALS.secret_key,
         }
         emulator.point_at_emulator(infra, url)
 

@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
                     release.Target.aws_account(project, arguments.env), confirmed=confirmed
                 )
             case "rollback" if arguments.local:
-                release.rollback(release.local_target(project, local), confirmed=True)
+                with release.local_target(project, local) as target:
+                    release.rollback(target, confirmed=True)
             case "rollback":
                 release.rollback(
                     release.Target.aws_account(project, arguments.env), confirmed=confirmed

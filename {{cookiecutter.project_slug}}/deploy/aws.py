@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from deploy.emulator import ACCOUNT_CREDENTIALS, Credentials
 from deploy.steps import StepError
-
-# moto accepts any credentials; these never reach AWS.
-EMULATOR_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 
 
 @dataclass(frozen=True)
 class Aws:
     region: str
-    # Set for `make deploy-local`: every client talks to the emulator instead of AWS.
+    # Set for `make deploy-local`: every client talks to the emulator instead of AWS, with
+    # `credentials` (on AWS: the usual credential chain).
     endpoint_url: str | None = None
+    credentials: Credentials = ACCOUNT_CREDENTIALS
 
     def client(self, service: str, *, read_timeout: int = 60, max_attempts: int = 3) -> Any:
         """`max_attempts` counts the first call (standard mode retries twice by default)."""
@@ -31,8 +31,9 @@ class Aws:
         else:
             session = boto3.session.Session(
                 region_name=self.region,
-                aws_access_key_id=EMULATOR_CREDENTIALS["aws_access_key_id"],
-                aws_secret_access_key=EMULATOR_CREDENTIALS["aws_secret_access_key"],
+                aws_access_key_id=self.credentials.access_key,
+                aws_secret_access_key=self.credentials.secret_key,
+                aws_session_token=self.credentials.session_token,
             )
         # Typed per service by boto3-stubs, which the project installs for the app's
         # services only; the deploy's clients are used untyped.

@@ -228,6 +228,40 @@ def patch_resource_scoped_permissions() -> None:
     logs.LogsResponse._determine_resource = log_arn
 
 
+def patch_role_creation_permission() -> None:
+    """With IAM enforced, IAM checks a call on a role that does not exist yet (CreateRole)
+    against the resource "*", so a policy scoped to role ARNs refuses it: the ARN the role
+    will have, as AWS evaluates it."""
+    responses = moto("iam.responses")
+    determine_resource = responses.IamResponse._determine_resource
+
+    def role_arn(self: Any) -> str:
+        resource: str = determine_resource(self)
+        name = self._get_param("RoleName")
+        if resource != "*" or not name:
+            return resource
+        path = self._get_param("Path") or "/"
+        return f"arn:{self.partition}:iam::{self.current_account}:role{path}{name}"
+
+    responses.IamResponse._determine_resource = role_arn
+
+
+def patch_signature_of_empty_bodies() -> None:
+    """With IAM enforced, moto checks the signature of a GET, HEAD or DELETE without a body
+    (Lambda, API Gateway and the other REST APIs) over its parsed parameters instead of the
+    empty payload the client signed, and refuses it: checked over the payload as sent."""
+    access_control = moto("iam.access_control")
+    create_aws_request = access_control.IAMRequestBase._create_aws_request
+
+    def as_signed(self: Any) -> Any:
+        request = create_aws_request(self)
+        if not self._body and self._method in ("GET", "HEAD", "DELETE"):
+            request.data = b""
+        return request
+
+    access_control.IAMRequestBase._create_aws_request = as_signed
+
+
 PATCHES = (
     patch_application_autoscaling_tags,
     patch_sqs_redrive_policies,
@@ -238,6 +272,8 @@ PATCHES = (
     patch_conditional_deny,
     patch_ecs_services_running,
     patch_resource_scoped_permissions,
+    patch_role_creation_permission,
+    patch_signature_of_empty_bodies,
 )
 # One line per patch, naming the gap it fixes.
 PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]
@@ -284,7 +320,52 @@ def moto_server(log: Path) -> Iterator[str]:
         server.wait(timeout=30)
 
 
+# --- Credentials and IAM on it ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credentials:
+    access_key: str
+    secret_key: str
+    session_token: str | None = None
+
+    @classmethod
+    def assumed(cls, response: dict[str, Any]) -> Credentials:
+        """From an STS AssumeRole response."""
+        issued = response["Credentials"]
+        return cls(issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"])
+
+    def environment(self) -> dict[str, str]:
+        """As the AWS SDKs read them from the environment."""
+        variables = {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key}
+        if self.session_token:
+            variables["AWS_SESSION_TOKEN"] = self.session_token
+        return variables
+
+
+# The emulator account's own: moto accepts any credentials while it does not enforce IAM,
+# and these never reach AWS.
+ACCOUNT_CREDENTIALS = Credentials("test", "test")
+
+
+def enforce_iam(url: str, enforced: bool) -> None:
+    """From now on moto checks every call against the caller's identity policies (and
+    refuses credentials it did not issue), or none."""
+    # moto checks calls once it has served this many unchecked ones.
+    allowance = b"0" if enforced else b"inf"
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"{url}/moto-api/reset-auth",
+        data=allowance,
+        method="POST",
+        headers={"Content-Type": "text/plain"},  # a form body would not reach moto as data
+    )
+    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
+
+
 # --- Terraform pointed at it --------------------------------------------------------------
+
+# The file each override goes in (Terraform merges `*_override.tf` into its siblings).
+OVERRIDE_FILE = "emulator_override.tf"
 
 # Every service the generated Terraform calls (`elbv2` is the key for aws_lb*).
 SERVICES = (
@@ -309,9 +390,6 @@ SERVICES = (
     "sqs",
     "sts",
 )
-
-# moto accepts any credentials; these never reach AWS.
-CREDENTIALS = {"access_key": "test", "secret_key": "test"}
 
 
 @dataclass(frozen=True)
@@ -386,47 +464,62 @@ OVERRIDES = (
 )
 
 
-def provider_override(url: str) -> str:
+def credential_lines(credentials: Credentials) -> list[str]:
+    """The credentials as provider or backend arguments (emulator-issued: they reach no AWS)."""
+    lines = [
+        f'access_key                  = "{credentials.access_key}"',
+        f'secret_key                  = "{credentials.secret_key}"',
+    ]
+    if credentials.session_token:
+        lines.append(f'token                       = "{credentials.session_token}"')
+    return lines
+
+
+def provider_override(url: str, credentials: Credentials = ACCOUNT_CREDENTIALS) -> str:
     endpoints = "\n".join(f'    {service} = "{url}"' for service in SERVICES)
+    arguments = [
+        *credential_lines(credentials),
+        "skip_credentials_validation = true",
+        "skip_metadata_api_check     = true",
+        "s3_use_path_style           = true",
+    ]
     return (
-        "# Every call to the emulator on loopback, with test credentials (the region and\n"
-        "# default tags stay the root's own).\n"
+        "# Every call to the emulator on loopback, with the emulator's credentials (the\n"
+        "# region and default tags stay the root's own).\n"
         'provider "aws" {\n'
-        f'  access_key                  = "{CREDENTIALS["access_key"]}"\n'
-        f'  secret_key                  = "{CREDENTIALS["secret_key"]}"\n'
-        "  skip_credentials_validation = true\n"
-        "  skip_metadata_api_check     = true\n"
-        "  s3_use_path_style           = true\n"
-        "\n  endpoints {\n" + endpoints + "\n  }\n}\n"
+        + "".join(f"  {line}\n" for line in arguments)
+        + "\n  endpoints {\n"
+        + endpoints
+        + "\n  }\n}\n"
     )
 
 
-def backend_config(url: str, bucket: str) -> str:
+def backend_config(url: str, bucket: str, credentials: Credentials = ACCOUNT_CREDENTIALS) -> str:
     """The S3 backend's settings for the emulator (beside the project's backend.hcl)."""
-    return (
-        f'bucket                      = "{bucket}"\n'
-        f'access_key                  = "{CREDENTIALS["access_key"]}"\n'
-        f'secret_key                  = "{CREDENTIALS["secret_key"]}"\n'
-        "skip_credentials_validation = true\n"
-        "skip_requesting_account_id  = true\n"
-        "skip_metadata_api_check     = true\n"
-        "use_path_style              = true\n"
-        f"endpoints                   = " + "{ " + f's3 = "{url}"' + " }\n"
-    )
+    arguments = [
+        f'bucket                      = "{bucket}"',
+        *credential_lines(credentials),
+        "skip_credentials_validation = true",
+        "skip_requesting_account_id  = true",
+        "skip_metadata_api_check     = true",
+        "use_path_style              = true",
+        "endpoints                   = " + "{ " + f's3 = "{url}"' + " }",
+    ]
+    return "".join(f"{line}\n" for line in arguments)
 
 
 def point_at_emulator(infra: Path, url: str) -> None:
     """Write the emulator's override files into a rendered project's infra/: the provider
     into bootstrap and envs/dev, the pinned attributes into the modules that have them."""
     for root in (infra / "bootstrap", infra / "envs" / "dev"):
-        (root / "emulator_override.tf").write_text(provider_override(url))
+        (root / OVERRIDE_FILE).write_text(provider_override(url))
     by_module: dict[Path, list[Override]] = {}
     for override in OVERRIDES:
         module = infra / "modules" / override.module
         if module.is_dir():
             by_module.setdefault(module, []).append(override)
     for module, overrides in by_module.items():
-        (module / "emulator_override.tf").write_text("\n".join(o.hcl() for o in overrides))
+        (module / OVERRIDE_FILE).write_text("\n".join(o.hcl() for o in overrides))
 
 
 def gaps() -> list[str]:

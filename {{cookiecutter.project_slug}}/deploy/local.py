@@ -11,6 +11,11 @@ the function or task really got from Terraform, read back from the emulator: onl
 database is pointed at a local one (DEPLOY_LOCAL_DATABASE_URL, else SQLite in
 .deploy-local/). The AWS resources the app uses (secrets, bucket, queue, log group) are
 the emulator's, so a setting Terraform wired wrong fails here as it would on AWS.
+
+Where bootstrap makes a deploy role (ci=github), the deploy runs as that role, as CI
+does, with the emulator enforcing IAM: a permission the role lacks fails here, not in
+CI's first deploy. (moto does not check who may assume the role, nor iam:PassRole; the
+in-process steps run with IAM unenforced, as the account.)
 """
 
 from __future__ import annotations
@@ -24,12 +29,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from deploy import emulator
-from deploy.aws import EMULATOR_CREDENTIALS, Aws
+from deploy.aws import Aws
+from deploy.emulator import ACCOUNT_CREDENTIALS, Credentials
 from deploy.project import Project
 from deploy.steps import StepError, say
 
@@ -58,6 +66,8 @@ class LocalEmulator:
     project: Project
     # What this run did in-process instead of on AWS, for the closing summary.
     emulated: list[str] = field(default_factory=list)
+    # The emulator's URL while it enforces IAM.
+    enforcing: str | None = field(default=None, init=False)
 
     @property
     def directory(self) -> Path:
@@ -67,10 +77,15 @@ class LocalEmulator:
     def _server_file(self) -> Path:
         return self.directory / "emulator.json"
 
+    def _server(self) -> dict[str, Any]:
+        """What is known of the running emulator: its URL, its pid, the deploy role."""
+        server: dict[str, Any] = json.loads(self._server_file.read_text())
+        return server
+
     def running_url(self) -> str | None:
         """The URL of this project's emulator if it is up."""
         try:
-            url: str = json.loads(self._server_file.read_text())["url"]
+            url: str = self._server()["url"]
             urllib.request.urlopen(f"{url}/moto-api/", timeout=2).close()  # noqa: S310 - loopback
         except (OSError, ValueError, KeyError):
             return None
@@ -109,10 +124,50 @@ class LocalEmulator:
         """Stops the emulator and forgets its state; False when none was running."""
         running = self.running_url() is not None
         if running:
-            pid = json.loads(self._server_file.read_text())["pid"]
+            pid = self._server()["pid"]
             os.killpg(pid, signal.SIGTERM)
         shutil.rmtree(self.directory, ignore_errors=True)
         return running
+
+    def remember_deploy_role(self, role_arn: str | None) -> None:
+        """Bootstrap's deploy role, for every later run (bootstrap is applied once)."""
+        self._server_file.write_text(json.dumps({**self._server(), "deploy_role_arn": role_arn}))
+
+    def deployer(self, account: Aws) -> Aws:
+        """Who deploys: bootstrap's deploy role where it made one, else the account, as a
+        user deploys with their own credentials."""
+        role_arn = self._server().get("deploy_role_arn")
+        if role_arn is None:
+            return account
+        say(f"    deploying as {role_arn}, with IAM enforced (as CI deploys)")
+        assumed = account.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="deploy")
+        return replace(account, credentials=Credentials.assumed(assumed))
+
+    @contextmanager
+    def iam_enforced(self, url: str) -> Iterator[None]:
+        """moto checks every call against the caller's policies until the block ends."""
+        emulator.enforce_iam(url, True)
+        self.enforcing = url
+        try:
+            yield
+        finally:
+            self.enforcing = None
+            emulator.enforce_iam(url, False)
+
+    @contextmanager
+    def _iam_paused(self) -> Iterator[None]:
+        """The in-process steps hold the account's credentials, which moto refuses while it
+        enforces IAM (the deployed roles' own permissions are checked by the template's
+        tests)."""
+        url = self.enforcing
+        if url is None:
+            yield
+            return
+        emulator.enforce_iam(url, False)
+        try:
+            yield
+        finally:
+            emulator.enforce_iam(url, True)
 
     def terraform_copy(self, url: str) -> Path:
         """A fresh copy of infra/ with the emulator's override files (infra/ is untouched)."""
@@ -150,8 +205,7 @@ class LocalEmulator:
             AWS_ENDPOINT_URL=aws.endpoint_url or "",
             AWS_REGION=aws.region,
             AWS_DEFAULT_REGION=aws.region,
-            AWS_ACCESS_KEY_ID=EMULATOR_CREDENTIALS["aws_access_key_id"],
-            AWS_SECRET_ACCESS_KEY=EMULATOR_CREDENTIALS["aws_secret_access_key"],
+            **ACCOUNT_CREDENTIALS.environment(),
             # The deploy/ package, for `python -m deploy.inprocess`.
             PYTHONPATH=str(self.project.root),
         )
@@ -164,14 +218,15 @@ class LocalEmulator:
         workdir = self.directory / "run"
         workdir.mkdir(parents=True, exist_ok=True)
         say("    (emulated in-process) $ python " + " ".join(argv))
-        result = subprocess.run(  # noqa: S603 - this interpreter, fixed modules
-            [sys.executable, *argv],
-            cwd=workdir,
-            env=dict(environment),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        with self._iam_paused():
+            result = subprocess.run(  # noqa: S603 - this interpreter, fixed modules
+                [sys.executable, *argv],
+                cwd=workdir,
+                env=dict(environment),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
         if result.returncode != 0:
             tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
             raise StepError(f"{what} failed:\n{tail}")

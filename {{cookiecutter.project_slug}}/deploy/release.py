@@ -18,7 +18,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 from deploy import functions, package, quotas, services, smoke
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
-from deploy.emulator import backend_config
+from deploy.emulator import OVERRIDE_FILE, backend_config, provider_override
 from deploy.local import LocalEmulator
 from deploy.preflight import committed_revision, confirm, state_bucket
 from deploy.project import Environment, Project
@@ -358,42 +358,51 @@ def deploy_local(project: Project, local: LocalEmulator) -> None:
     deploy ENV=dev` does, with the steps moto cannot run done in-process."""
     with step("Starting the emulator"):
         url = local.start()
-    target = local_target(project, local, url)
-    if project.compute == "ecs":
-        image(target)
-    deploy(target, confirmed=True)
+    with local_target(project, local, url) as target:
+        if project.compute == "ecs":
+            image(target)
+        deploy(target, confirmed=True)
     say("\nEmulated (moto runs no containers or Lambda code):")
     for what in dict.fromkeys(local.emulated):
         say(f"  - {what}: in-process, with its configuration read back from the emulator")
     say(f"  - the database: {local.database_url()} instead of the deployed one")
 
 
-def local_target(project: Project, local: LocalEmulator, url: str | None = None) -> Target:
-    """envs/dev on the emulator, in a copy of infra/ pointed at it; bootstrap is applied
-    the first time (its bucket then holds the state)."""
+@contextmanager
+def local_target(
+    project: Project, local: LocalEmulator, url: str | None = None
+) -> Iterator[Target]:
+    """envs/dev on the emulator, in a copy of infra/ pointed at it, for the block's length.
+    Bootstrap is applied the first time, as the account (its bucket then holds the state);
+    envs/dev as whoever deploys (LocalEmulator.deployer)."""
     url = url or local.running_url()
     if url is None:
         raise StepError("no emulator is running: `make deploy-local` starts one")
-    aws = Aws(project.region("dev"), endpoint_url=url)
+    account = Aws(project.region("dev"), endpoint_url=url)
     infra = local.terraform_copy(url)
-    bucket = state_bucket(project, aws.account_id())
-    if not aws.bucket_exists(bucket):
+    bucket = state_bucket(project, account.account_id())
+    if not account.bucket_exists(bucket):
         with step("Applying infra/bootstrap to the emulator (first run)"):
             bootstrap = Terraform(infra / "bootstrap")
             bootstrap("init", *INIT_OPTIONS, capture=False)
             variables = (infra / "bootstrap" / "variables.tf").read_text()
             repository = {"github_repository": f"local/{project.name}"}
             bootstrap.apply(repository if "github_repository" in variables else {})
+            outputs = json.loads(bootstrap("output", "-no-color", "-json"))
+            local.remember_deploy_role(outputs.get("deploy_role_arn", {}).get("value"))
     dev = infra / "envs" / "dev"
-    backend = dev / "emulator.backend.hcl"
-    backend.write_text(backend_config(url, bucket))
     zone = hosted_zone(dev)
     if zone:
-        route53 = aws.client("route53")
+        route53 = account.client("route53")
         if not route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]:
             say(f"    (emulated) the hosted zone {zone}, which a real account already has")
             route53.create_hosted_zone(Name=zone, CallerReference=zone)
-    return Target(project, "dev", aws, Terraform(dev), (backend,), local)
+    aws = local.deployer(account)
+    (dev / OVERRIDE_FILE).write_text(provider_override(url, aws.credentials))
+    backend = dev / "emulator.backend.hcl"
+    backend.write_text(backend_config(url, bucket, aws.credentials))
+    with local.iam_enforced(url) if aws != account else nullcontext():
+        yield Target(project, "dev", aws, Terraform(dev), (backend,), local)
 
 
 def hosted_zone(root: Path) -> str | None:

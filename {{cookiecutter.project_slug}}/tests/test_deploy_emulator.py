@@ -1,0 +1,125 @@
+"""The emulator `make deploy-local` deploys to (deploy/emulator.py), with IAM enforced as it
+is while the deploy role deploys: what a policy does not grant is refused, as on AWS."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from deploy import emulator
+from deploy.aws import Aws, error_code
+from deploy.local import LocalEmulator
+from deploy.project import Project
+
+ACCOUNT = "123456789012"  # moto's
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+# Roles named after the project only, as bootstrap's deploy role has them, and one call
+# of a REST API (signed over an empty body).
+DEPLOYER_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["iam:CreateRole", "iam:GetRole"],
+                "Resource": f"arn:aws:iam::{ACCOUNT}:role/acme-*",
+            },
+            {"Effect": "Allow", "Action": "lambda:ListFunctions", "Resource": "*"},
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def account(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aws]:
+    """The patched emulator deploy-local runs, as its account."""
+    with emulator.moto_server(tmp_path_factory.mktemp("emulator") / "moto.log") as url:
+        yield Aws("us-east-1", endpoint_url=url)
+
+
+@pytest.fixture
+def deployer(account: Aws) -> Iterator[Aws]:
+    """A role allowed only DEPLOYER_POLICY, assumed, with IAM enforced until the test ends."""
+    iam = account.client("iam")
+    name = f"deployer-{len(iam.list_roles()['Roles'])}"
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]
+    iam.put_role_policy(RoleName=name, PolicyName="deploy", PolicyDocument=DEPLOYER_POLICY)
+    assumed = account.client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="deploy")
+    assert account.endpoint_url is not None
+    emulator.enforce_iam(account.endpoint_url, True)
+    try:
+        yield replace(account, credentials=emulator.Credentials.assumed(assumed))
+    finally:
+        emulator.enforce_iam(account.endpoint_url, False)
+
+
+def refused(call: object, *args: object, **kwargs: object) -> str:
+    with pytest.raises(ClientError) as error:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return error_code(error.value)
+
+
+def test_a_role_is_created_only_under_a_name_the_policy_grants(deployer: Aws) -> None:
+    # moto checks CreateRole against "*" (the role does not exist yet); the patch checks
+    # the ARN the role will have, as AWS does.
+    iam = deployer.client("iam")
+    created = iam.create_role(RoleName="acme-app", AssumeRolePolicyDocument=TRUST)["Role"]
+    assert iam.get_role(RoleName="acme-app")["Role"]["Arn"] == created["Arn"]
+    assert refused(iam.create_role, RoleName="other-app", AssumeRolePolicyDocument=TRUST) == (
+        "AccessDenied"
+    )
+
+
+def test_what_the_policy_does_not_name_is_refused(deployer: Aws) -> None:
+    assert refused(deployer.client("s3").list_buckets) == "AccessDenied"
+    assert refused(deployer.client("iam").list_roles) == "AccessDenied"
+
+
+def test_a_granted_call_without_a_body_is_allowed(deployer: Aws) -> None:
+    # moto checked a GET's signature over its parameters, not the empty body signed.
+    assert deployer.client("lambda").list_functions()["Functions"] == []
+
+
+def test_the_accounts_own_credentials_are_refused_while_iam_is_enforced(
+    account: Aws, deployer: Aws
+) -> None:
+    assert refused(account.client("iam").list_roles) == "InvalidClientTokenId"
+
+
+# What a step deploy-local runs in-process does with the account's credentials.
+LISTS_ROLES = (
+    "import boto3, os; "
+    "iam = boto3.client('iam', region_name='us-east-1', endpoint_url=os.environ['URL']); "
+    "print(len(iam.list_roles()['Roles']))"
+)
+
+
+def test_in_process_steps_run_with_enforcement_paused_and_it_resumes_after(
+    account: Aws, tmp_path: Path
+) -> None:
+    url = account.endpoint_url
+    assert url is not None
+    local = LocalEmulator(replace(Project.load(), root=tmp_path))
+    environment = {**os.environ, **emulator.ACCOUNT_CREDENTIALS.environment(), "URL": url}
+    with local.iam_enforced(url):
+        roles = local.run_app("listing roles", environment, ["-c", LISTS_ROLES])
+        assert int(roles) >= 0
+        assert refused(account.client("iam").list_roles) == "InvalidClientTokenId"
+    assert account.client("iam").list_roles()["Roles"] is not None

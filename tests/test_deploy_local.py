@@ -180,7 +180,7 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert "Applying infra/bootstrap to the emulator (first run)" in first
     # Everything after bootstrap (Terraform, and the deploy's own calls) ran as the deploy
     # role CI assumes, under the policies bootstrap gave it.
-    deploy_role = f"role/{project.name[:35].rstrip('-')}-github-deploy"
+    deploy_role = f"role/{project.name[:35].rstrip('-')}-deploy-dev"
     assert f"deploying as arn:aws:iam::123456789012:{deploy_role}, with IAM enforced" in first
     assert "(emulated in-process)" in first
     assert "Emulated (moto runs no containers or Lambda code):" in first

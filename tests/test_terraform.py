@@ -8,6 +8,7 @@ properties checkov does not check.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import sys
@@ -245,3 +246,93 @@ def test_every_module_readme_lists_its_inputs_and_outputs(subset_infra: Path) ->
         readme = module / "README.md"
         assert documented(readme, "Inputs") == set(declared(module, "variable")), readme
         assert documented(readme, "Outputs") == set(declared(module, "output")), readme
+
+
+# IAM calls that create a role or change what it may do (the ones the deploy role may
+# make only with its environment's boundary on the role).
+ROLE_GRANTS = {
+    "iam:AttachRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+}
+
+
+def concrete(value: str, **names: str) -> str:
+    """An HCL string with `${...}` references replaced by the given values."""
+    for reference, replacement in names.items():
+        value = value.replace("${" + reference.replace("__", ".") + "}", replacement)
+    assert "${" not in value, value
+    return value
+
+
+def test_each_deploy_role_deploys_only_its_environment_and_grants_no_more(
+    full_render: Path,
+) -> None:
+    infra = full_render / "infra"
+    bootstrap = infra / "bootstrap"
+    locals_: dict[str, Any] = {}
+    for block in hcl2.loads((bootstrap / "main.tf").read_text()).get("locals", []):
+        locals_.update(block)
+    environments = re.findall(r"'(\w+)'", one(locals_["environments"]))
+    assert sorted(environments) == sorted(path.name for path in (infra / "envs").iterdir())
+    project = one(locals_["project"])
+    documents = blocks(bootstrap, "data", "aws_iam_policy_document")
+
+    # Only a job of the role's own GitHub environment can assume it.
+    (trust,) = documents["deploy_trust"]["statement"]
+    subjects = [
+        (one(c["test"]), one(c["values"]))
+        for c in trust["condition"]
+        if one(c["variable"]) == "token.actions.githubusercontent.com:sub"
+    ]
+    assert subjects == [("StringEquals", ["repo:${var.github_repository}:environment:${each.key}"])]
+
+    role_name = one(blocks(bootstrap, "resource", "aws_iam_role")["deploy"]["name"])
+    boundary_name = one(blocks(bootstrap, "resource", "aws_iam_policy")["boundary"]["name"])
+    boundary_arn = "${aws_iam_policy.boundary[each.key].arn}"
+    for environment in environments:
+        names = {"local__project": project, "each__key": environment}
+        deploy_role = concrete(role_name, **names)
+        for statement in documents["deploy_iam"]["statement"]:
+            actions = set(one(statement["actions"]))
+            conditions = {
+                one(c["variable"]): (one(c["test"]), one(c["values"]))
+                for c in statement.get("condition", [])
+            }
+            if actions & ROLE_GRANTS:
+                assert actions <= ROLE_GRANTS, f"{actions - ROLE_GRANTS} need no boundary"
+                assert conditions == {"iam:PermissionsBoundary": ("StringEquals", [boundary_arn])}
+            assert "iam:DeleteRolePermissionsBoundary" not in actions
+            for resource in one(statement["resources"]):
+                if resource == "${local.github_oidc_provider_arn}":
+                    continue  # an OpenID Connect provider, not a role
+                pattern = concrete(resource, local__partition="aws", local__account_id="1", **names)
+                # The role can change neither itself nor the other environment's roles.
+                assert not fnmatch.fnmatch(f"arn:aws:iam::1:role/{deploy_role}", pattern)
+                if ":role/" in pattern and "aws-service-role" not in pattern:
+                    assert pattern.endswith(f":role/{project}-{environment}-*"), pattern
+
+        # The boundary is the one each role of the environment's stack carries.
+        (stack,) = hcl2.loads((infra / "envs" / environment / "main.tf").read_text())["module"]
+        stack_name = one(stack["stack"]["name"])
+        assert concrete(boundary_name, **names) == f"{stack_name}-permissions-boundary"
+
+    modules = infra / "modules"
+    stack_locals: dict[str, Any] = {}
+    for block in hcl2.loads((modules / "stack" / "main.tf").read_text()).get("locals", []):
+        stack_locals.update(block)
+    assert one(stack_locals["permissions_boundary"]).endswith(
+        ":policy/${var.name}-permissions-boundary"
+    )
+    calls = declared(modules / "stack", "module")
+    for module in sorted(modules.iterdir()):
+        roles = blocks(module, "resource", "aws_iam_role")
+        for name, role in roles.items():
+            boundary = one(role.get("permissions_boundary", [None]))
+            assert boundary == "${var.permissions_boundary}", f"{module.name}: role {name}"
+        if roles:
+            (call,) = [c for c in calls.values() if one(c["source"]) == f"../{module.name}"]
+            assert one(call["permissions_boundary"]) == "${local.permissions_boundary}", module.name

@@ -14,8 +14,11 @@ holds the state, and the server is thrown away.
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
+import json
 import sys
+import urllib.parse
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -53,6 +56,62 @@ def emulator_of(project: Path) -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up while being made
     spec.loader.exec_module(module)
     return module
+
+
+def granted_actions(iam: object, role: str) -> set[str]:
+    """Every action the role's inline and attached policies allow."""
+    documents = [
+        iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]  # type: ignore[attr-defined]
+        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]  # type: ignore[attr-defined]
+    ]
+    for attached in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:  # type: ignore[attr-defined]
+        policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]  # type: ignore[attr-defined]
+        version = iam.get_policy_version(  # type: ignore[attr-defined]
+            PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"]
+        )
+        documents.append(version["PolicyVersion"]["Document"])
+    actions: set[str] = set()
+    for document in documents:
+        if isinstance(document, str):
+            document = json.loads(urllib.parse.unquote(document))
+        statements = document["Statement"]
+        for statement in statements if isinstance(statements, list) else [statements]:
+            if statement["Effect"] == "Allow":
+                granted = statement["Action"]
+                actions.update([granted] if isinstance(granted, str) else granted)
+    return actions
+
+
+def assert_every_role_is_inside_the_boundary(iam: object, project: str) -> None:
+    """Each of the environment's roles carries bootstrap's boundary, and the boundary
+    allows every action the role's policies grant (else the role's calls fail on AWS,
+    which the emulator does not evaluate)."""
+    prefix = f"{project[:35].rstrip('-')}-dev-"
+    boundary_arn = f"arn:aws:iam::123456789012:policy/{prefix}permissions-boundary"
+    boundary = iam.get_policy_version(  # type: ignore[attr-defined]
+        PolicyArn=boundary_arn,
+        VersionId=iam.get_policy(PolicyArn=boundary_arn)["Policy"]["DefaultVersionId"],  # type: ignore[attr-defined]
+    )["PolicyVersion"]["Document"]
+    if isinstance(boundary, str):
+        boundary = json.loads(urllib.parse.unquote(boundary))
+    allowed = [action for statement in boundary["Statement"] for action in statement["Action"]]
+    roles = [
+        role["RoleName"]
+        for role in iam.list_roles()["Roles"]  # type: ignore[attr-defined]
+        if role["RoleName"].startswith(prefix)
+    ]
+    assert roles
+    for name in roles:
+        role = iam.get_role(RoleName=name)["Role"]  # type: ignore[attr-defined]
+        assert role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn") == boundary_arn, (
+            name
+        )
+        outside = {
+            action
+            for action in granted_actions(iam, name)
+            if not any(fnmatch.fnmatch(action.lower(), pattern.lower()) for pattern in allowed)
+        }
+        assert not outside, f"{name} is granted {sorted(outside)}, which its boundary refuses"
 
 
 def function_zip(directory: Path) -> Path:
@@ -116,4 +175,5 @@ def test_dev_environment_applies_on_the_emulator(
         )
         terraform(dev, terraform_env, "apply", "-auto-approve", "-var-file=test.tfvars")
         assert_no_changes(dev, terraform_env, "-var-file=test.tfvars")
+        assert_every_role_is_inside_the_boundary(boto3.client("iam", **client), project.name)
         terraform(dev, terraform_env, "destroy", "-auto-approve", "-var-file=test.tfvars")

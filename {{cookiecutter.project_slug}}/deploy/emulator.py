@@ -14,6 +14,7 @@ bent for the emulator. Measured with moto 5.2 and hashicorp/aws 5.100.
 from __future__ import annotations
 
 import argparse
+import contextvars
 import importlib
 import json
 import os
@@ -246,6 +247,48 @@ def patch_role_creation_permission() -> None:
     responses.IamResponse._determine_resource = role_arn
 
 
+def patch_permissions_boundary_condition() -> None:
+    """With IAM enforced, moto knows no iam:PermissionsBoundary and passes a condition on a
+    key it lacks, so a role without the boundary the deploy role must set is created: the
+    key is the boundary the call sets (CreateRole, PutRolePermissionsBoundary) or the one
+    the named role has, and absent ("") when there is none, as AWS evaluates it."""
+    access_control, exceptions = moto("iam.access_control"), moto("iam.exceptions")
+    check_action_permitted = access_control.IAMRequestBase.check_action_permitted
+    is_action_permitted = access_control.IAMPolicy.is_action_permitted
+    # The values of the request being checked (moto's server serves requests on threads).
+    request_values: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+        "request_values", default=None
+    )
+
+    def boundary(self: Any) -> str:
+        data = self._data
+        if "PermissionsBoundary" in data:
+            return str(data["PermissionsBoundary"][0])
+        try:
+            arn = self.backend.get_role(data["RoleName"][0]).permissions_boundary_arn
+        except exceptions.NotFoundException:  # a role to be created: no boundary yet
+            return ""
+        return arn or ""
+
+    def with_request_values(self: Any, resource: str) -> None:
+        role_call = self._action.startswith("iam:") and "RoleName" in self._data
+        token = request_values.set({"iam:PermissionsBoundary": boundary(self)} if role_call else {})
+        try:
+            check_action_permitted(self, resource)
+        finally:
+            request_values.reset(token)
+
+    def evaluated_with_them(
+        self: Any, action: str, resource: str = "*", principal: Any = None, values: Any = None
+    ) -> Any:
+        return is_action_permitted(
+            self, action, resource, principal, values or request_values.get()
+        )
+
+    access_control.IAMRequestBase.check_action_permitted = with_request_values
+    access_control.IAMPolicy.is_action_permitted = evaluated_with_them
+
+
 def patch_signature_of_empty_bodies() -> None:
     """With IAM enforced, moto checks the signature of a GET, HEAD or DELETE without a body
     (Lambda, API Gateway and the other REST APIs) over its parsed parameters instead of the
@@ -274,6 +317,7 @@ PATCHES = (
     patch_resource_scoped_permissions,
     patch_role_creation_permission,
     patch_signature_of_empty_bodies,
+    patch_permissions_boundary_condition,
 )
 # One line per patch, naming the gap it fixes.
 PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]

@@ -389,7 +389,8 @@ def local_target(
             repository = {"github_repository": f"local/{project.name}"}
             bootstrap.apply(repository if "github_repository" in variables else {})
             outputs = json.loads(bootstrap("output", "-no-color", "-json"))
-            local.remember_deploy_role(outputs.get("deploy_role_arn", {}).get("value"))
+            roles = outputs.get("deploy_role_arns", {}).get("value", {})
+            local.remember_deploy_role(roles.get("dev"))
     dev = infra / "envs" / "dev"
     zone = hosted_zone(dev)
     if zone:

@@ -30,19 +30,33 @@ TRUST = json.dumps(
         ],
     }
 )
-# Roles named after the project only, as bootstrap's deploy role has them, and one call
-# of a REST API (signed over an empty body).
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/acme-boundary"
+# As bootstrap's deploy role has them: roles named after the project only, created and
+# changed only with the boundary on them; and one call of a REST API (signed over an
+# empty body).
 DEPLOYER_POLICY = json.dumps(
     {
         "Version": "2012-10-17",
         "Statement": [
             {
                 "Effect": "Allow",
-                "Action": ["iam:CreateRole", "iam:GetRole"],
+                "Action": ["iam:CreateRole", "iam:PutRolePolicy"],
+                "Resource": f"arn:aws:iam::{ACCOUNT}:role/acme-*",
+                "Condition": {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY}},
+            },
+            {
+                "Effect": "Allow",
+                "Action": "iam:GetRole",
                 "Resource": f"arn:aws:iam::{ACCOUNT}:role/acme-*",
             },
             {"Effect": "Allow", "Action": "lambda:ListFunctions", "Resource": "*"},
         ],
+    }
+)
+S3_READ = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
     }
 )
 
@@ -51,7 +65,9 @@ DEPLOYER_POLICY = json.dumps(
 def account(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aws]:
     """The patched emulator deploy-local runs, as its account."""
     with emulator.moto_server(tmp_path_factory.mktemp("emulator") / "moto.log") as url:
-        yield Aws("us-east-1", endpoint_url=url)
+        account = Aws("us-east-1", endpoint_url=url)
+        account.client("iam").create_policy(PolicyName="acme-boundary", PolicyDocument=S3_READ)
+        yield account
 
 
 @pytest.fixture
@@ -76,13 +92,41 @@ def refused(call: object, *args: object, **kwargs: object) -> str:
     return error_code(error.value)
 
 
-def test_a_role_is_created_only_under_a_name_the_policy_grants(deployer: Aws) -> None:
-    # moto checks CreateRole against "*" (the role does not exist yet); the patch checks
-    # the ARN the role will have, as AWS does.
-    iam = deployer.client("iam")
-    created = iam.create_role(RoleName="acme-app", AssumeRolePolicyDocument=TRUST)["Role"]
-    assert iam.get_role(RoleName="acme-app")["Role"]["Arn"] == created["Arn"]
-    assert refused(iam.create_role, RoleName="other-app", AssumeRolePolicyDocument=TRUST) == (
+def create_role(aws: Aws, name: str, **boundary: str) -> str:
+    iam = aws.client("iam")
+    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, **boundary)["Role"][
+        "Arn"
+    ]
+    return arn
+
+
+def test_a_role_is_created_only_under_a_granted_name_with_the_boundary(deployer: Aws) -> None:
+    # moto checks CreateRole against "*" (the role does not exist yet) and knows no
+    # iam:PermissionsBoundary; the patches check both, as AWS does.
+    arn = create_role(deployer, "acme-app", PermissionsBoundary=BOUNDARY)
+    assert deployer.client("iam").get_role(RoleName="acme-app")["Role"]["Arn"] == arn
+    create = deployer.client("iam").create_role
+    assert refused(
+        create, RoleName="other-app", AssumeRolePolicyDocument=TRUST, PermissionsBoundary=BOUNDARY
+    ) == ("AccessDenied")
+    assert refused(create, RoleName="acme-unbounded", AssumeRolePolicyDocument=TRUST) == (
+        "AccessDenied"
+    )
+
+
+@pytest.fixture
+def existing_roles(account: Aws) -> None:
+    """Roles the deploy did not make: one with the boundary, one from before it."""
+    create_role(account, "acme-bounded", PermissionsBoundary=BOUNDARY)
+    create_role(account, "acme-older")
+
+
+def test_a_policy_is_put_only_on_a_role_with_the_boundary(
+    existing_roles: None, deployer: Aws
+) -> None:
+    put = deployer.client("iam").put_role_policy
+    put(RoleName="acme-bounded", PolicyName="app", PolicyDocument=S3_READ)
+    assert refused(put, RoleName="acme-older", PolicyName="app", PolicyDocument=S3_READ) == (
         "AccessDenied"
     )
 

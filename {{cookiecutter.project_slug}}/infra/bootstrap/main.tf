@@ -21,6 +21,8 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   project    = "{{ cookiecutter.project_slug[:35].rstrip('-') }}"
+  # The roots of ../envs; each environment's resources are named "<project>-<environment>-…".
+  environments = toset(["dev", "prod"])
 }
 
 module "state_key" {
@@ -129,8 +131,12 @@ locals {
   github_oidc_provider_arn = var.create_github_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 }
 
-# Only workflows of this repository can assume the role.
+# One role per environment, assumable only by a workflow job running in that GitHub
+# environment (the OIDC token's subject is "repo:<owner>/<name>:environment:<name>" for
+# such a job): prod's required reviewers cannot be bypassed from another branch or job.
 data "aws_iam_policy_document" "deploy_trust" {
+  for_each = local.environments
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
@@ -143,49 +149,74 @@ data "aws_iam_policy_document" "deploy_trust" {
       values   = ["sts.amazonaws.com"]
     }
     condition {
-      test     = "StringLike"
+      test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_repository}:*"]
+      values   = ["repo:${var.github_repository}:environment:${each.key}"]
     }
   }
 }
 
 resource "aws_iam_role" "deploy" {
-  name                 = "${local.project}-github-deploy"
-  description          = "Assumed by ${var.github_repository}'s GitHub Actions to deploy ${local.project}."
-  assume_role_policy   = data.aws_iam_policy_document.deploy_trust.json
+  for_each = local.environments
+
+  name                 = "${local.project}-deploy-${each.key}"
+  description          = "Assumed by ${var.github_repository}'s GitHub Actions to deploy ${local.project} to ${each.key}."
+  assume_role_policy   = data.aws_iam_policy_document.deploy_trust[each.key].json
   max_session_duration = 3600
 }
 
 # Deploying creates the whole stack, so the role gets AWS's PowerUserAccess (everything
-# but IAM and Organizations) plus IAM limited to roles and policies named after the project.
+# but IAM and Organizations) plus IAM limited to its environment's roles.
 resource "aws_iam_role_policy_attachment" "deploy_power_user" {
-  role       = aws_iam_role.deploy.name
+  for_each = local.environments
+
+  role       = aws_iam_role.deploy[each.key].name
   policy_arn = "arn:${local.partition}:iam::aws:policy/PowerUserAccess"
 }
 
 data "aws_iam_policy_document" "deploy_iam" {
+  for_each = local.environments
+
+  # The environment's roles, never the deploy roles ("<project>-deploy-<environment>").
+  # Creating one, or changing what it may do, needs the environment's permissions
+  # boundary on it, so no role the deploy makes can do more than the boundary allows
+  # (iam:PermissionsBoundary: the boundary of the role the call names, or the one a
+  # CreateRole or PutRolePermissionsBoundary sets; IAM User Guide, "Permissions
+  # boundaries for IAM entities").
   statement {
-    sid = "ManageProjectRoles"
+    sid = "ChangeEnvironmentRolesWithinTheBoundary"
     actions = [
       "iam:AttachRolePolicy",
       "iam:CreateRole",
-      "iam:DeleteRole",
       "iam:DeleteRolePolicy",
       "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy",
+    ]
+    resources = ["arn:${local.partition}:iam::${local.account_id}:role/${local.project}-${each.key}-*"]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [aws_iam_policy.boundary[each.key].arn]
+    }
+  }
+
+  statement {
+    sid = "ManageEnvironmentRoles"
+    actions = [
+      "iam:DeleteRole",
       "iam:GetRole",
       "iam:GetRolePolicy",
       "iam:ListAttachedRolePolicies",
       "iam:ListInstanceProfilesForRole",
       "iam:ListRolePolicies",
       "iam:PassRole",
-      "iam:PutRolePolicy",
       "iam:TagRole",
       "iam:UntagRole",
       "iam:UpdateAssumeRolePolicy",
       "iam:UpdateRole",
     ]
-    resources = ["arn:${local.partition}:iam::${local.account_id}:role/${local.project}-*"]
+    resources = ["arn:${local.partition}:iam::${local.account_id}:role/${local.project}-${each.key}-*"]
   }
 
   statement {
@@ -205,8 +236,31 @@ data "aws_iam_policy_document" "deploy_iam" {
 }
 
 resource "aws_iam_role_policy" "deploy_iam" {
-  name   = "manage-project-roles"
-  role   = aws_iam_role.deploy.id
-  policy = data.aws_iam_policy_document.deploy_iam.json
+  for_each = local.environments
+
+  name   = "manage-environment-roles"
+  role   = aws_iam_role.deploy[each.key].id
+  policy = data.aws_iam_policy_document.deploy_iam[each.key].json
 }
 {%- endif %}
+
+# The most any role of an environment may do, whatever its own policies say: the services
+# the stack's roles use (a test checks every action they are granted is inside it). The
+# deploy can create and change the environment's roles only with this boundary on them.
+data "aws_iam_policy_document" "boundary" {
+  statement {
+    sid = "WhatTheStackRolesUse"
+    actions = [
+      for service in ["ec2", "ecr", "elasticfilesystem", "kms", "logs", "s3", "secretsmanager", "sqs", "xray"] : "${service}:*"
+    ]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "boundary" {
+  for_each = local.environments
+
+  name        = "${local.project}-${each.key}-permissions-boundary"
+  description = "The permissions boundary of every role in ${local.project}'s ${each.key} environment."
+  policy      = data.aws_iam_policy_document.boundary.json
+}

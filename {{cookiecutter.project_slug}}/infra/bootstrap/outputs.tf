@@ -4,8 +4,8 @@ output "state_bucket" {
 }
 {%- if cookiecutter.ci == "github" %}
 
-output "deploy_role_arn" {
-  description = "Role the GitHub workflows assume through OIDC (the AWS_DEPLOY_ROLE_ARN repository variable)."
-  value       = aws_iam_role.deploy.arn
+output "deploy_role_arns" {
+  description = "By environment, the role its GitHub workflow jobs assume through OIDC (each GitHub environment's AWS_DEPLOY_ROLE_ARN variable)."
+  value       = { for environment, role in aws_iam_role.deploy : environment => role.arn }
 }
 {%- endif %}

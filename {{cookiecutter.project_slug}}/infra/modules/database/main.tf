@@ -79,9 +79,10 @@ data "aws_iam_policy_document" "monitoring_assume" {
 resource "aws_iam_role" "monitoring" {
   count = local.monitoring ? 1 : 0
 
-  name               = "${var.name}-rds-monitoring"
-  assume_role_policy = data.aws_iam_policy_document.monitoring_assume[0].json
-  tags               = var.tags
+  name                 = "${var.name}-rds-monitoring"
+  assume_role_policy   = data.aws_iam_policy_document.monitoring_assume[0].json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "monitoring" {

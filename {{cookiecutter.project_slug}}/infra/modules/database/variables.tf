@@ -218,3 +218,9 @@ variable "apply_immediately" {
   description = "Apply modifications now instead of in the next maintenance window."
   default     = false
 }
+
+variable "permissions_boundary" {
+  type        = string
+  description = "ARN of the policy set as the permissions boundary of every role this module creates (null: none)."
+  default     = null
+}

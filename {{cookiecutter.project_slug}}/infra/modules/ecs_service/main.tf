@@ -129,9 +129,10 @@ data "aws_iam_policy_document" "execution_assume" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-ecs-execution"
-  description        = "ECS pulls the image and writes the log streams of ${var.name}"
-  assume_role_policy = data.aws_iam_policy_document.execution_assume.json
+  name                 = "${var.name}-ecs-execution"
+  description          = "ECS pulls the image and writes the log streams of ${var.name}"
+  assume_role_policy   = data.aws_iam_policy_document.execution_assume.json
+  permissions_boundary = var.permissions_boundary
 
   tags = var.tags
 }
@@ -192,9 +193,10 @@ data "aws_iam_policy_document" "task_assume" {
 }
 
 resource "aws_iam_role" "task" {
-  name               = "${var.name}-ecs-task"
-  description        = "The ${var.name} app (web, worker and migration tasks)"
-  assume_role_policy = data.aws_iam_policy_document.task_assume.json
+  name                 = "${var.name}-ecs-task"
+  description          = "The ${var.name} app (web, worker and migration tasks)"
+  assume_role_policy   = data.aws_iam_policy_document.task_assume.json
+  permissions_boundary = var.permissions_boundary
 
   tags = var.tags
 }

@@ -332,3 +332,9 @@ variable "efs" {
     error_message = "efs must be null or { file_system_id = \"fs-...\", access_point_id = \"fsap-...\" }."
   }
 }
+
+variable "permissions_boundary" {
+  type        = string
+  description = "ARN of the policy set as the permissions boundary of every role this module creates (null: none)."
+  default     = null
+}

@@ -72,8 +72,9 @@ data "aws_iam_policy_document" "assume_lambda" {
 
 # Shared by the api and migrate functions: the app's policy, their own log groups, X-Ray.
 resource "aws_iam_role" "app" {
-  name               = "${var.name}-lambda-app"
-  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
+  name                 = "${var.name}-lambda-app"
+  assume_role_policy   = data.aws_iam_policy_document.assume_lambda.json
+  permissions_boundary = var.permissions_boundary
 
   tags = var.tags
 }
@@ -120,8 +121,9 @@ resource "aws_iam_role_policy_attachment" "app_vpc" {
 resource "aws_iam_role" "worker" {
   count = var.queue == null ? 0 : 1
 
-  name               = "${var.name}-lambda-worker"
-  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
+  name                 = "${var.name}-lambda-worker"
+  assume_role_policy   = data.aws_iam_policy_document.assume_lambda.json
+  permissions_boundary = var.permissions_boundary
 
   tags = var.tags
 }

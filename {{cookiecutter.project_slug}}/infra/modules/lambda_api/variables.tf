@@ -280,3 +280,9 @@ variable "disable_execute_api_endpoint" {
   description = "With a custom domain, turn off the default execute-api endpoint so clients cannot bypass the domain. Ignored without domain_name."
   default     = true
 }
+
+variable "permissions_boundary" {
+  type        = string
+  description = "ARN of the policy set as the permissions boundary of every role this module creates (null: none)."
+  default     = null
+}

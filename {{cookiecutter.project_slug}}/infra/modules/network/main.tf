@@ -222,9 +222,10 @@ data "aws_iam_policy_document" "flow_logs_write" {
 }
 
 resource "aws_iam_role" "flow_logs" {
-  name               = "${var.name}-vpc-flow-logs"
-  description        = "Lets VPC flow logs write to ${local.flow_log_group} only"
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
+  name                 = "${var.name}-vpc-flow-logs"
+  description          = "Lets VPC flow logs write to ${local.flow_log_group} only"
+  assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume.json
+  permissions_boundary = var.permissions_boundary
 
   tags = var.tags
 }

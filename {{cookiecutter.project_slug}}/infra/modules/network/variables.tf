@@ -85,3 +85,9 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
 }
+
+variable "permissions_boundary" {
+  type        = string
+  description = "ARN of the policy set as the permissions boundary of every role this module creates (null: none)."
+  default     = null
+}

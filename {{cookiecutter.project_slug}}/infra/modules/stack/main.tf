@@ -15,6 +15,10 @@ locals {
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
 
+  # Every role of the environment carries the boundary ../../bootstrap made for it: the
+  # deploy role may create and change roles only with it.
+  permissions_boundary = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name}-permissions-boundary"
+
   # What the app reads (config.py). Secrets travel as ARNs the app resolves itself, so
   # no secret value sits in the task definition, the function or the state.
   app_environment = {
@@ -56,12 +60,13 @@ module "kms" {
 module "network" {
   source = "../network"
 
-  name               = var.name
-  az_count           = var.az_count
-  single_nat_gateway = var.single_nat_gateway
-  kms_key_arn        = module.kms.key_arn
-  log_retention_days = var.log_retention_days
-  tags               = var.tags
+  name                 = var.name
+  az_count             = var.az_count
+  single_nat_gateway   = var.single_nat_gateway
+  kms_key_arn          = module.kms.key_arn
+  log_retention_days   = var.log_retention_days
+  permissions_boundary = local.permissions_boundary
+  tags                 = var.tags
 }
 
 # The app's own JSON log lines (CLOUDWATCH_LOG_GROUP), apart from the platform's output.
@@ -121,6 +126,7 @@ module "database" {
   backup_retention_period = var.db_backup_retention_days
   deletion_protection     = var.deletion_protection
   log_retention_days      = var.log_retention_days
+  permissions_boundary    = local.permissions_boundary
   tags                    = var.tags
 }
 {%- endif %}
@@ -284,6 +290,7 @@ module "ecs_service" {
 {%- endif %}
 
   alb_deletion_protection = var.deletion_protection
+  permissions_boundary    = local.permissions_boundary
   tags                    = var.tags
 }
 {%- else %}
@@ -320,7 +327,8 @@ module "lambda_api" {
   certificate_arn = module.dns.certificate_arn
 {%- endif %}
 
-  tags = var.tags
+  permissions_boundary = local.permissions_boundary
+  tags                 = var.tags
 }
 {%- endif %}
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.combinations import SUPPORTED
+from tests.combinations import SUPPORTED, TEMPLATE
 from tests.support import (
     Group,
     context,
@@ -186,6 +186,33 @@ def test_the_image_runs_the_installed_package_with_its_migrations(group: Group) 
     ]
     assert ["WORKDIR", "/app"] in final
     assert any('PATH="/app/.venv/bin:${PATH}"' in words for words in final if words[0] == "ENV")
+
+
+ECS_SERVICE = TEMPLATE / "{{cookiecutter.project_slug}}" / "infra" / "modules" / "ecs_service"
+
+
+def scratch_mounts() -> set[str]:
+    """Container paths of the ECS task's bind mounts (volumes with a name and nothing else)."""
+    text = (ECS_SERVICE / "main.tf").read_text()
+    bind = set(re.findall(r'volume \{\s*name = "([^"]+)"\s*\}', text))
+    mounts = re.findall(r'sourceVolume = "([^"]+)", containerPath = "([^"]+)"', text)
+    return {path for name, path in mounts if name in bind}
+
+
+@pytest.mark.parametrize("group", DOCKERFILE_GROUPS, ids=group_id)
+def test_the_tasks_scratch_mounts_are_writable_by_the_app_user(group: Group) -> None:
+    """With a read-only root filesystem, the task writes only to its bind mounts, which
+    ECS creates owned by root with mode 0755 unless the image declares the path as a
+    VOLUME (whose owner and mode it copies): each is a VOLUME, made the app user's first."""
+    final = stages(group.files["Dockerfile"])["final"]
+    mounts = scratch_mounts()
+    assert "/tmp" in mounts
+    for path in mounts:
+        volume = ["VOLUME", f'["{path}"]']
+        assert volume in final, f"{path} is mounted by the task but no VOLUME of the image"
+        made = " ".join(" ".join(words) for words in final[: final.index(volume)])
+        owned = rf"install --directory --owner app --group app (--mode \d+ )?{re.escape(path)}\b"
+        assert re.search(owned, made), f"{path} is not the app user's before its VOLUME"
 
 
 @pytest.mark.slow

@@ -336,3 +336,48 @@ def test_each_deploy_role_deploys_only_its_environment_and_grants_no_more(
         if roles:
             (call,) = [c for c in calls.values() if one(c["source"]) == f"../{module.name}"]
             assert one(call["permissions_boundary"]) == "${local.permissions_boundary}", module.name
+
+
+def test_the_state_is_encrypted_with_bootstraps_key(full_render: Path) -> None:
+    """The state bucket encrypts with bootstrap's KMS key by default, and no environment's
+    backend overrides it: `encrypt = true` without `kms_key_id` makes the S3 backend ask
+    for S3-managed keys on every write (the emulator keeps no object encryption)."""
+    infra = full_render / "infra"
+    sse = blocks(
+        infra / "bootstrap", "resource", "aws_s3_bucket_server_side_encryption_configuration"
+    )
+    (rule,) = sse["state"]["rule"]
+    (default,) = rule["apply_server_side_encryption_by_default"]
+    assert one(default["sse_algorithm"]) == "aws:kms"
+    assert one(default["kms_master_key_id"]) == "${module.state_key.key_arn}"
+    for environment in (infra / "envs").iterdir():
+        backend = (environment / "backend.hcl").read_text()
+        settings = hcl2.loads(backend)
+        assert not one(settings.get("encrypt", [False])) or "kms_key_id" in settings, (
+            environment.name
+        )
+
+
+def test_load_balancer_and_container_probe_liveness_only(
+    tmp_path: Path, cookiecutter_config: Path
+) -> None:
+    """A database failover must not fail every target at once (ECS would replace every
+    task): the target group and the container health check use /health, which does no
+    I/O, and /health/db's failures reach the monitoring module's alarm instead."""
+    answers = next(a for a in SLOW_SUBSET if a["compute"] == "ecs" and a["database"] != "sqlite")
+    modules = render(answers, tmp_path, cookiecutter_config) / "infra" / "modules"
+    service = declared(modules / "ecs_service", "variable")
+    assert one(service["health_check_path"]["default"]) == "/health"
+    container = (modules / "ecs_service" / "main.tf").read_text()
+    assert "/health'" in container
+    assert "/health/db" not in container
+    calls = declared(modules / "stack", "module")
+    assert "health_check_path" not in calls["ecs_service"]
+    assert one(calls["monitoring"]["app_log_group_name"]) == "${aws_cloudwatch_log_group.app.name}"
+    (metric_filter,) = blocks(
+        modules / "monitoring", "resource", "aws_cloudwatch_log_metric_filter"
+    ).values()
+    # (the parser keeps HCL's escapes)
+    assert one(metric_filter["pattern"]) == r"{ $.event = \"database_unreachable\" }"
+    health = next((modules.parents[1] / "src").glob("*/health.py")).read_text()
+    assert 'log.warning("database_unreachable"' in health

@@ -22,6 +22,7 @@ import urllib.parse
 import zipfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import boto3
 import pytest
@@ -58,60 +59,71 @@ def emulator_of(project: Path) -> ModuleType:
     return module
 
 
-def granted_actions(iam: object, role: str) -> set[str]:
-    """Every action the role's inline and attached policies allow."""
-    documents = [
-        iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]  # type: ignore[attr-defined]
-        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]  # type: ignore[attr-defined]
-    ]
-    for attached in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:  # type: ignore[attr-defined]
-        policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]  # type: ignore[attr-defined]
-        version = iam.get_policy_version(  # type: ignore[attr-defined]
-            PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"]
-        )
-        documents.append(version["PolicyVersion"]["Document"])
+VPC_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+
+
+def allowed(document: str | dict[str, Any]) -> set[str]:
+    """The actions a policy document allows (IAM returns documents URL-encoded)."""
+    if isinstance(document, str):
+        document = json.loads(urllib.parse.unquote(document))
+    statements = document["Statement"]
     actions: set[str] = set()
-    for document in documents:
-        if isinstance(document, str):
-            document = json.loads(urllib.parse.unquote(document))
-        statements = document["Statement"]
-        for statement in statements if isinstance(statements, list) else [statements]:
-            if statement["Effect"] == "Allow":
-                granted = statement["Action"]
-                actions.update([granted] if isinstance(granted, str) else granted)
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if statement["Effect"] == "Allow":
+            granted = statement["Action"]
+            actions.update([granted] if isinstance(granted, str) else granted)
     return actions
 
 
-def assert_every_role_is_inside_the_boundary(iam: object, project: str) -> None:
+def managed_policy(iam: Any, arn: str) -> str | dict[str, Any]:
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    document: str | dict[str, Any] = iam.get_policy_version(PolicyArn=arn, VersionId=version)[
+        "PolicyVersion"
+    ]["Document"]
+    return document
+
+
+def granted_actions(iam: Any, role: str) -> set[str]:
+    """Every action the role's inline and attached policies allow."""
+    documents = [
+        iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
+    ] + [
+        managed_policy(iam, attached["PolicyArn"])
+        for attached in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    ]
+    return set().union(*map(allowed, documents))
+
+
+def assert_every_role_is_inside_the_boundary(iam: Any, project: str) -> None:
     """Each of the environment's roles carries bootstrap's boundary, and the boundary
     allows every action the role's policies grant (else the role's calls fail on AWS,
     which the emulator does not evaluate)."""
     prefix = f"{project[:35].rstrip('-')}-dev-"
     boundary_arn = f"arn:aws:iam::123456789012:policy/{prefix}permissions-boundary"
-    boundary = iam.get_policy_version(  # type: ignore[attr-defined]
-        PolicyArn=boundary_arn,
-        VersionId=iam.get_policy(PolicyArn=boundary_arn)["Policy"]["DefaultVersionId"],  # type: ignore[attr-defined]
-    )["PolicyVersion"]["Document"]
-    if isinstance(boundary, str):
-        boundary = json.loads(urllib.parse.unquote(boundary))
-    allowed = [action for statement in boundary["Statement"] for action in statement["Action"]]
-    roles = [
-        role["RoleName"]
-        for role in iam.list_roles()["Roles"]  # type: ignore[attr-defined]
-        if role["RoleName"].startswith(prefix)
-    ]
+    boundary = allowed(managed_policy(iam, boundary_arn))
+    roles = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)]
     assert roles
     for name in roles:
-        role = iam.get_role(RoleName=name)["Role"]  # type: ignore[attr-defined]
+        role = iam.get_role(RoleName=name)["Role"]
         assert role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn") == boundary_arn, (
             name
         )
+        granted = granted_actions(iam, name)
         outside = {
             action
-            for action in granted_actions(iam, name)
-            if not any(fnmatch.fnmatch(action.lower(), pattern.lower()) for pattern in allowed)
+            for action in granted
+            if not any(fnmatch.fnmatch(action.lower(), pattern.lower()) for pattern in boundary)
         }
         assert not outside, f"{name} is granted {sorted(outside)}, which its boundary refuses"
+        if "-lambda-" in name:
+            # Functions in a VPC need the EC2 calls of AWS's minimal VPC execution policy.
+            vpc_calls = {
+                action
+                for action in allowed(managed_policy(iam, VPC_EXECUTION_POLICY))
+                if action.startswith("ec2:")
+            }
+            assert vpc_calls <= granted, f"{name} lacks {sorted(vpc_calls - granted)} in its VPC"
 
 
 def function_zip(directory: Path) -> Path:

@@ -267,8 +267,8 @@ variable "alb_access_logs_bucket" {
 
 variable "health_check_path" {
   type        = string
-  description = "Path the target group probes (readiness: 200 only when the app can reach its database)."
-  default     = "/health/db"
+  description = "Path the target group probes: liveness, which needs no database, so a database failover or reboot does not mark every target unhealthy (and make ECS replace every task). /health/db is the deploy's smoke check, and the monitoring module's database alarm."
+  default     = "/health"
 
   validation {
     condition     = startswith(var.health_check_path, "/")

@@ -117,6 +117,24 @@ resource "aws_iam_role_policy_attachment" "app_vpc" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
 }
 
+# What AWSLambdaENIManagementAccess lacks of the VPC execution permissions: Lambda also
+# describes the function's subnets with its role (AWSLambdaVPCAccessExecutionRole grants
+# ec2:DescribeSubnets since its v3, January 2024). Describe calls take no resource ARN.
+data "aws_iam_policy_document" "vpc_subnets" {
+  statement {
+    actions   = ["ec2:DescribeSubnets"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "app_vpc_subnets" {
+  count = var.vpc == null ? 0 : 1
+
+  name   = "describe-subnets"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.vpc_subnets.json
+}
+
 # The worker has its own role so that only it can consume (receive/delete) the queue.
 resource "aws_iam_role" "worker" {
   count = var.queue == null ? 0 : 1
@@ -178,6 +196,14 @@ resource "aws_iam_role_policy_attachment" "worker_vpc" {
 
   role       = aws_iam_role.worker[0].name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
+}
+
+resource "aws_iam_role_policy" "worker_vpc_subnets" {
+  count = var.queue != null && var.vpc != null ? 1 : 0
+
+  name   = "describe-subnets"
+  role   = aws_iam_role.worker[0].id
+  policy = data.aws_iam_policy_document.vpc_subnets.json
 }
 
 resource "aws_security_group" "this" {

@@ -14,6 +14,8 @@ locals {
   api_dimensions = { ApiId = var.api_id }
   db_dimensions  = var.database == null ? {} : { (var.database.dimension_name) = var.database.dimension_value }
 
+  app_namespace = "App/${var.name}"
+
   alb_5xx_metrics = {
     target = "HTTPCode_Target_5XX_Count"
     elb    = "HTTPCode_ELB_5XX_Count"
@@ -151,6 +153,19 @@ locals {
         treat_missing_data = "missing"
       }
     },
+    # /health/db (the deploy's smoke check, or an uptime monitor pointed at it) found
+    # the database unreachable; the target group probes /health, so this is the signal.
+    var.app_log_group_name == null ? {} : {
+      "${var.name}-database-unreachable" = {
+        description        = "/health/db found the database unreachable"
+        namespace          = local.app_namespace
+        metric             = "DatabaseUnreachable"
+        dimensions         = {}
+        statistic          = "Sum"
+        threshold          = 0
+        evaluation_periods = 1
+      }
+    },
     # One message in the dead-letter queue is a job that failed for good: alarm at once.
     var.dlq_name == null ? {} : {
       "${var.name}-dlq-not-empty" = {
@@ -164,6 +179,21 @@ locals {
       }
     },
   )
+}
+
+# The app's own metrics, counted from its JSON log lines.
+resource "aws_cloudwatch_log_metric_filter" "database_unreachable" {
+  count = var.app_log_group_name == null ? 0 : 1
+
+  name           = "${var.name}-database-unreachable"
+  log_group_name = var.app_log_group_name
+  pattern        = "{ $.event = \"database_unreachable\" }"
+
+  metric_transformation {
+    namespace = local.app_namespace
+    name      = "DatabaseUnreachable"
+    value     = "1"
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
@@ -247,6 +277,13 @@ locals {
         metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.dlq_name]]
       },
     ] : graph if var.dlq_name != null],
+    [for graph in [
+      {
+        title   = "Database unreachable (/health/db)"
+        stat    = "Sum"
+        metrics = [[local.app_namespace, "DatabaseUnreachable"]]
+      },
+    ] : graph if var.app_log_group_name != null],
   )
 }
 

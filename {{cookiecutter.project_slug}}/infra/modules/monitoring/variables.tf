@@ -103,6 +103,12 @@ variable "database" {
   }
 }
 
+variable "app_log_group_name" {
+  type        = string
+  description = "Log group of the app's JSON log lines; its database_unreachable events (logged by /health/db) alarm. Null: no such alarm."
+  default     = null
+}
+
 variable "dlq_name" {
   type        = string
   description = "Name of the jobs dead-letter queue; alarms as soon as it holds a message. Null: no DLQ alarm."

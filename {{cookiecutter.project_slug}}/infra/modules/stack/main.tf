@@ -335,10 +335,11 @@ module "lambda_api" {
 module "monitoring" {
   source = "../monitoring"
 
-  name        = var.name
-  kms_key_arn = module.kms.key_arn
-  alarm_email = var.alarm_email
-  compute     = "{{ cookiecutter.compute }}"
+  name               = var.name
+  kms_key_arn        = module.kms.key_arn
+  alarm_email        = var.alarm_email
+  compute            = "{{ cookiecutter.compute }}"
+  app_log_group_name = aws_cloudwatch_log_group.app.name
 {%- if ecs %}
 
   alb_arn_suffix          = module.ecs_service.alb_arn_suffix

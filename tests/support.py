@@ -29,6 +29,12 @@ PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
 Files = dict[str, str]
 
 
+def resource_prefix(project_name: str) -> str:
+    """What infra/ names the account's resources after: the project name cut to 35
+    characters (deploy/project.py's Project.prefix, the templates' `[:35].rstrip('-')`)."""
+    return project_name[:35].rstrip("-")
+
+
 def render(answers: Answers, output_dir: Path, config_file: Path) -> Path:
     """Render the template with `answers` into output_dir; returns the project directory."""
     project = cookiecutter(

@@ -24,7 +24,7 @@ import boto3
 import pytest
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
-from tests.support import alembic_head, project_env, render, run
+from tests.support import alembic_head, project_env, render, resource_prefix, run
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +78,7 @@ class Emulated:
     def __init__(self, project: Path, compute: str) -> None:
         url = json.loads((project / ".deploy-local" / "emulator.json").read_text())["url"]
         self.compute = compute
-        self.prefix = f"{project.name[:35].rstrip('-')}-dev"
+        self.prefix = f"{resource_prefix(project.name)}-dev"
         credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
         self.session = boto3.session.Session(region_name="us-east-1", **credentials)
         self.url = url
@@ -180,7 +180,7 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert "Applying infra/bootstrap to the emulator (first run)" in first
     # Everything after bootstrap (Terraform, and the deploy's own calls) ran as the deploy
     # role CI assumes, under the policies bootstrap gave it.
-    deploy_role = f"role/{project.name[:35].rstrip('-')}-deploy-dev"
+    deploy_role = f"role/{resource_prefix(project.name)}-deploy-dev"
     assert f"deploying as arn:aws:iam::123456789012:{deploy_role}, with IAM enforced" in first
     assert "(emulated in-process)" in first
     assert "Emulated (moto runs no containers or Lambda code):" in first

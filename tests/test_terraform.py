@@ -178,11 +178,7 @@ def test_every_bucket_refuses_plain_http(full_render: Path, module: str) -> None
 
 def test_app_settings_hold_no_secret_values(full_render: Path) -> None:
     stack = full_render / "infra" / "modules" / "stack"
-    locals_: dict[str, Any] = {}
-    for path in stack.glob("*.tf"):
-        for block in hcl2.loads(path.read_text()).get("locals", []):
-            locals_.update(block)
-    settings = one(locals_["app_environment"])
+    settings = one(declared(stack, "locals")["app_environment"])
     assert {"JWT_SECRET_ARN", "DATABASE_SECRET_ARN", "UPLOADS_BUCKET", "JOBS_QUEUE_URL"} <= set(
         settings
     )
@@ -201,7 +197,7 @@ def test_terraform_never_holds_a_secret_value() -> None:
 
 
 def declared(module: Path, kind: str) -> dict[str, Any]:
-    """The module's `variable` or `output` blocks by name."""
+    """The module's `variable`, `output`, `module` or `locals` blocks by name."""
     return {
         name: body
         for path in module.glob("*.tf")
@@ -273,9 +269,7 @@ def test_each_deploy_role_deploys_only_its_environment_and_grants_no_more(
 ) -> None:
     infra = full_render / "infra"
     bootstrap = infra / "bootstrap"
-    locals_: dict[str, Any] = {}
-    for block in hcl2.loads((bootstrap / "main.tf").read_text()).get("locals", []):
-        locals_.update(block)
+    locals_ = declared(bootstrap, "locals")
     environments = re.findall(r"'(\w+)'", one(locals_["environments"]))
     assert sorted(environments) == sorted(path.name for path in (infra / "envs").iterdir())
     project = one(locals_["project"])
@@ -316,15 +310,11 @@ def test_each_deploy_role_deploys_only_its_environment_and_grants_no_more(
                     assert pattern.endswith(f":role/{project}-{environment}-*"), pattern
 
         # The boundary is the one each role of the environment's stack carries.
-        (stack,) = hcl2.loads((infra / "envs" / environment / "main.tf").read_text())["module"]
-        stack_name = one(stack["stack"]["name"])
+        stack_name = one(declared(infra / "envs" / environment, "module")["stack"]["name"])
         assert concrete(boundary_name, **names) == f"{stack_name}-permissions-boundary"
 
     modules = infra / "modules"
-    stack_locals: dict[str, Any] = {}
-    for block in hcl2.loads((modules / "stack" / "main.tf").read_text()).get("locals", []):
-        stack_locals.update(block)
-    assert one(stack_locals["permissions_boundary"]).endswith(
+    assert one(declared(modules / "stack", "locals")["permissions_boundary"]).endswith(
         ":policy/${var.name}-permissions-boundary"
     )
     calls = declared(modules / "stack", "module")

@@ -28,7 +28,7 @@ import boto3
 import pytest
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
-from tests.support import render, run
+from tests.support import render, resource_prefix, run
 
 # The provider polls moto's resources to their final states; a whole apply takes minutes.
 TIMEOUT = 1800
@@ -99,7 +99,7 @@ def assert_every_role_is_inside_the_boundary(iam: Any, project: str) -> None:
     """Each of the environment's roles carries bootstrap's boundary, and the boundary
     allows every action the role's policies grant (else the role's calls fail on AWS,
     which the emulator does not evaluate)."""
-    prefix = f"{project[:35].rstrip('-')}-dev-"
+    prefix = f"{resource_prefix(project)}-dev-"
     boundary_arn = f"arn:aws:iam::123456789012:policy/{prefix}permissions-boundary"
     boundary = allowed(managed_policy(iam, boundary_arn))
     roles = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)]

@@ -79,11 +79,8 @@ def deployer(account: Aws) -> Iterator[Aws]:
     iam.put_role_policy(RoleName=name, PolicyName="deploy", PolicyDocument=DEPLOYER_POLICY)
     assumed = account.client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="deploy")
     assert account.endpoint_url is not None
-    emulator.enforce_iam(account.endpoint_url, True)
-    try:
+    with LocalEmulator(Project.load()).iam_enforced(account.endpoint_url):
         yield replace(account, credentials=emulator.Credentials.assumed(assumed))
-    finally:
-        emulator.enforce_iam(account.endpoint_url, False)
 
 
 def refused(call: object, *args: object, **kwargs: object) -> str:

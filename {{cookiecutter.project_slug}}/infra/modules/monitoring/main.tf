@@ -14,7 +14,9 @@ locals {
   api_dimensions = { ApiId = var.api_id }
   db_dimensions  = var.database == null ? {} : { (var.database.dimension_name) = var.database.dimension_value }
 
-  app_namespace = "App/${var.name}"
+  # The app's metrics, counted from its JSON log lines.
+  app_namespace      = "App/${var.name}"
+  unreachable_metric = "DatabaseUnreachable"
 
   alb_5xx_metrics = {
     target = "HTTPCode_Target_5XX_Count"
@@ -159,7 +161,7 @@ locals {
       "${var.name}-database-unreachable" = {
         description        = "/health/db found the database unreachable"
         namespace          = local.app_namespace
-        metric             = "DatabaseUnreachable"
+        metric             = local.unreachable_metric
         dimensions         = {}
         statistic          = "Sum"
         threshold          = 0
@@ -181,7 +183,6 @@ locals {
   )
 }
 
-# The app's own metrics, counted from its JSON log lines.
 resource "aws_cloudwatch_log_metric_filter" "database_unreachable" {
   count = var.app_log_group_name == null ? 0 : 1
 
@@ -191,7 +192,7 @@ resource "aws_cloudwatch_log_metric_filter" "database_unreachable" {
 
   metric_transformation {
     namespace = local.app_namespace
-    name      = "DatabaseUnreachable"
+    name      = local.unreachable_metric
     value     = "1"
   }
 }
@@ -281,7 +282,7 @@ locals {
       {
         title   = "Database unreachable (/health/db)"
         stat    = "Sum"
-        metrics = [[local.app_namespace, "DatabaseUnreachable"]]
+        metrics = [[local.app_namespace, local.unreachable_metric]]
       },
     ] : graph if var.app_log_group_name != null],
   )

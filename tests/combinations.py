@@ -59,11 +59,12 @@ for _answers in SUPPORTED:
     LINT_GROUPS.setdefault(lint_group(_answers), _answers)
 
 # The options that change the Terraform of the environments (infra/ but bootstrap): the
-# Python version only through the Lambda runtime. Bootstrap changes with `ci` alone.
+# Python version only through the Lambda runtime. Bootstrap changes with `ci`, and with
+# whether there is a database server (its database keys; Postgres and Aurora alike).
 # As with lint, every combination of a group must render identical files (a test checks
 # it), so validating and scanning one representative per group covers every combination.
 INFRA_KEYS = ("database", "compute", "use_s3_uploads", "use_background_jobs", "domain_name")
-BOOTSTRAP_KEYS = ("ci",)
+BOOTSTRAP_KEYS = ("ci", "database")
 
 
 def infra_group(answers: Answers) -> tuple[str, ...]:
@@ -72,7 +73,11 @@ def infra_group(answers: Answers) -> tuple[str, ...]:
 
 
 def bootstrap_group(answers: Answers) -> tuple[str, ...]:
-    return tuple(answers[key] for key in BOOTSTRAP_KEYS)
+    # Postgres and Aurora render the same bootstrap: one database server between them.
+    return tuple(
+        "server" if key == "database" and answers[key] != "sqlite" else answers[key]
+        for key in BOOTSTRAP_KEYS
+    )
 
 
 INFRA_GROUPS: dict[tuple[str, ...], Answers] = {}

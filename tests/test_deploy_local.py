@@ -123,10 +123,8 @@ def assert_flows_pass_with_the_deployed_roles_only(
         worker = results["worker"]
         assert worker["handled"] >= 1 + uploads, worker
         assert set(worker["left"].values()) == {0}, f"messages not handled: {worker}"
-    shipped = results["log_streams"]
-    # One stream per child process (api, and worker with jobs), each holding its lines.
-    assert len(shipped) == len(results) - 1, f"CloudWatch Logs streams: {shipped}"
-    assert all(shipped.values()), f"CloudWatch Logs did not get every role's lines: {shipped}"
+    # Stdout reaches CloudWatch through the platform; shipping it too would store it twice.
+    assert results["shipping_logs"] == [], results["shipping_logs"]
 
 
 def make(project: Path, env: dict[str, str], target: str) -> subprocess.CompletedProcess[str]:

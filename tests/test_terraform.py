@@ -363,7 +363,7 @@ def test_load_balancer_and_container_probe_liveness_only(
     assert "/health/db" not in container
     calls = declared(modules / "stack", "module")
     assert "health_check_path" not in calls["ecs_service"]
-    assert one(calls["monitoring"]["app_log_group_name"]) == "${aws_cloudwatch_log_group.app.name}"
+    assert one(calls["monitoring"]["app_log_group_name"]) == "${module.ecs_service.log_group_name}"
     (metric_filter,) = blocks(
         modules / "monitoring", "resource", "aws_cloudwatch_log_metric_filter"
     ).values()

@@ -8,8 +8,10 @@ own (deploy/emulator.py): a moto server with its gaps patched, and override file
 (provider endpoints, the few attributes moto cannot round-trip) that the test has it
 write into the rendered copy; the generated Terraform is used as it is. The tfvars the
 test writes set only real inputs: the image tag or function zip `make deploy` would
-pass, and the hosted zone the domain lives in. Bootstrap is not destroyed: its bucket
-holds the state, and the server is thrown away.
+pass, the hosted zone the domain lives in, a web app's origin, and for two combinations
+prod's database settings (a second zone, and a final snapshot that must stay restorable
+after the destroy). Bootstrap is not destroyed: its bucket holds the state, and the
+server is thrown away.
 """
 
 from __future__ import annotations
@@ -126,6 +128,125 @@ def assert_every_role_is_inside_the_boundary(iam: Any, project: str) -> None:
             assert vpc_calls <= granted, f"{name} lacks {sorted(vpc_calls - granted)} in its VPC"
 
 
+def assert_the_queue_outlasts_its_worker(
+    client: dict[str, Any], answers: Answers, project: str
+) -> None:
+    """The jobs queue hides a received message six times as long as the worker may hold
+    its batch (AWS's rule for an SQS event source), the same number for either worker."""
+    name = f"{resource_prefix(project)}-dev"
+    sqs = boto3.client("sqs", **client)
+    queue_url = sqs.get_queue_url(QueueName=f"{name}-jobs")["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])
+    if answers["compute"] == "lambda":
+        lambda_ = boto3.client("lambda", **client)
+        batch_seconds = lambda_.get_function_configuration(FunctionName=f"{name}-worker")["Timeout"]
+    else:
+        batch_seconds = int(
+            app_environment(client, answers, name, "worker")["JOBS_BATCH_TIMEOUT_SECONDS"]
+        )
+    assert int(attributes["Attributes"]["VisibilityTimeout"]) == 6 * batch_seconds
+
+
+WEB_ORIGIN = "https://app.example.com"
+
+
+def app_environment(
+    client: dict[str, Any], answers: Answers, name: str, unit: str
+) -> dict[str, str]:
+    """The environment of one of the app's task definitions or functions (app/api, worker)."""
+    if answers["compute"] == "lambda":
+        function = boto3.client("lambda", **client).get_function_configuration(
+            FunctionName=f"{name}-{unit}"
+        )
+        return dict(function["Environment"]["Variables"])
+    family = name if unit == "api" else f"{name}-{unit}"
+    (container,) = boto3.client("ecs", **client).describe_task_definition(taskDefinition=family)[
+        "taskDefinition"
+    ]["containerDefinitions"]
+    return {item["name"]: item["value"] for item in container["environment"]}
+
+
+def assert_browsers_may_call_and_upload(
+    client: dict[str, Any], answers: Answers, project: str
+) -> None:
+    """One setting, cors_allowed_origins, is both the app's CORS_ORIGINS and the uploads
+    bucket's CORS rule, so a web app's presigned POST is not refused by the browser."""
+    name = f"{resource_prefix(project)}-dev"
+    assert app_environment(client, answers, name, "api")["CORS_ORIGINS"] == WEB_ORIGIN
+    if answers["use_s3_uploads"] == "y":
+        s3 = boto3.client("s3", **client)
+        (bucket,) = [
+            b["Name"]
+            for b in s3.list_buckets()["Buckets"]
+            if b["Name"].startswith(f"{name}-uploads")
+        ]
+        (rule,) = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+        assert rule["AllowedOrigins"] == [WEB_ORIGIN]
+        assert "POST" in rule["AllowedMethods"]
+
+
+def assert_logs_are_stored_once(client: dict[str, Any], answers: Answers, project: str) -> None:
+    """The app writes to stdout only, which the platform stores in its own log group: no
+    CLOUDWATCH_LOG_GROUP (each line stored twice), and the database alarm's metric filter
+    reads the platform's group."""
+    name = f"{resource_prefix(project)}-dev"
+    assert "CLOUDWATCH_LOG_GROUP" not in app_environment(client, answers, name, "api")
+    platform = f"/ecs/{name}" if answers["compute"] == "ecs" else f"/aws/lambda/{name}-api"
+    logs = boto3.client("logs", **client)
+    (metric_filter,) = logs.describe_metric_filters(
+        filterNamePrefix=f"{name}-database-unreachable"
+    )["metricFilters"]
+    assert metric_filter["logGroupName"] == platform
+    assert logs.describe_log_groups(logGroupNamePrefix=f"/app/{name}")["logGroups"] == []
+
+
+def prod_database(answers: Answers) -> bool:
+    """Whether this combination's apply uses prod's database settings: the first Postgres
+    and the Aurora combination do, the other Postgres one keeps dev's."""
+    return answers in (SLOW_SUBSET[0], SLOW_SUBSET[1])
+
+
+def assert_the_database_survives_a_zone(client: dict[str, Any], project: str) -> None:
+    """With prod's db_multi_az: an RDS standby, or an Aurora reader in another zone."""
+    name = f"{resource_prefix(project)}-dev"
+    rds = boto3.client("rds", **client)
+    clusters = rds.describe_db_clusters()["DBClusters"]
+    if clusters:
+        (cluster,) = clusters
+        assert len(cluster["DBClusterMembers"]) == 2
+        instances = rds.describe_db_instances(
+            Filters=[{"Name": "db-cluster-id", "Values": [name]}]
+        )["DBInstances"]
+        assert len({instance["AvailabilityZone"] for instance in instances}) == 2
+    else:
+        (instance,) = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"]
+        assert instance["MultiAZ"]
+
+
+def assert_only_restorable_snapshots_remain(
+    client: dict[str, Any], project: str, *, final_snapshot: bool
+) -> None:
+    """After the destroy: dev's settings leave no snapshot (the environment can be created
+    again), prod's leave <name>-final, encrypted with bootstrap's database key, which the
+    destroy did not schedule for deletion."""
+    name = f"{resource_prefix(project)}-dev"
+    rds, kms = boto3.client("rds", **client), boto3.client("kms", **client)
+    snapshots = [
+        *rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"],
+        *rds.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"],
+    ]
+    if not final_snapshot:
+        assert snapshots == []
+        return
+    (snapshot,) = snapshots
+    assert snapshot.get("DBSnapshotIdentifier", snapshot.get("DBClusterSnapshotIdentifier")) == (
+        f"{name}-final"
+    )
+    database_key = kms.describe_key(KeyId=f"alias/{name}-database")["KeyMetadata"]
+    assert snapshot["KmsKeyId"] == database_key["Arn"]
+    assert database_key["KeyState"] == "Enabled"
+
+
 def function_zip(directory: Path) -> Path:
     """What `make package` would build; moto stores the code but never runs it."""
     path = directory / "lambda.zip"
@@ -165,7 +286,9 @@ def test_dev_environment_applies_on_the_emulator(
         assert_no_changes(bootstrap, terraform_env, *bootstrap_vars)
         state_bucket = terraform(bootstrap, terraform_env, "output", "-raw", "state_bucket")
 
-        tfvars = []
+        tfvars = [f'cors_allowed_origins = ["{WEB_ORIGIN}"]']
+        if prod_database(answers):
+            tfvars += ["db_multi_az = true", "db_final_snapshot = true"]
         if answers["compute"] == "ecs":
             tfvars.append('image_tag = "0123abc"')
         else:
@@ -188,4 +311,14 @@ def test_dev_environment_applies_on_the_emulator(
         terraform(dev, terraform_env, "apply", "-auto-approve", "-var-file=test.tfvars")
         assert_no_changes(dev, terraform_env, "-var-file=test.tfvars")
         assert_every_role_is_inside_the_boundary(boto3.client("iam", **client), project.name)
+        assert_browsers_may_call_and_upload(client, answers, project.name)
+        assert_logs_are_stored_once(client, answers, project.name)
+        if answers["use_background_jobs"] == "y":
+            assert_the_queue_outlasts_its_worker(client, answers, project.name)
+        if prod_database(answers):
+            assert_the_database_survives_a_zone(client, project.name)
         terraform(dev, terraform_env, "destroy", "-auto-approve", "-var-file=test.tfvars")
+        if answers["database"] != "sqlite":
+            assert_only_restorable_snapshots_remain(
+                client, project.name, final_snapshot=prod_database(answers)
+            )

@@ -30,18 +30,19 @@ module "stack" {
 {%- if cookiecutter.database == "postgres" %}
 
   db_backup_retention_days = var.db_backup_retention_days
-  db_instance_class        = var.db_instance_class
+  db_final_snapshot        = var.db_final_snapshot
   db_multi_az              = var.db_multi_az
+  db_instance_class        = var.db_instance_class
 {%- elif cookiecutter.database == "aurora-serverless" %}
 
   db_backup_retention_days = var.db_backup_retention_days
+  db_final_snapshot        = var.db_final_snapshot
+  db_multi_az              = var.db_multi_az
   aurora_min_capacity      = var.aurora_min_capacity
   aurora_max_capacity      = var.aurora_max_capacity
 {%- endif %}
-{%- if cookiecutter.use_s3_uploads == "y" %}
 
   cors_allowed_origins = var.cors_allowed_origins
-{%- endif %}
 {%- if cookiecutter.domain_name %}
 
   # Each environment its own name (and so its own certificate validation record): in one

@@ -48,17 +48,22 @@ variable "db_backup_retention_days" {
   type        = number
   description = "Days of automated database backups (1-35)."
 }
+
+variable "db_final_snapshot" {
+  type        = bool
+  description = "Take the snapshot <name>-final when the database is destroyed."
+}
+
+variable "db_multi_az" {
+  type        = bool
+  description = "A second database instance in another zone that takes over on failure: an RDS standby, or an Aurora reader."
+}
 {%- endif %}
 {%- if cookiecutter.database == "postgres" %}
 
 variable "db_instance_class" {
   type        = string
   description = "RDS instance class."
-}
-
-variable "db_multi_az" {
-  type        = bool
-  description = "A standby database in a second zone."
 }
 {%- elif cookiecutter.database == "aurora-serverless" %}
 
@@ -72,14 +77,11 @@ variable "aurora_max_capacity" {
   description = "Aurora Serverless v2 maximum ACUs."
 }
 {%- endif %}
-{%- if cookiecutter.use_s3_uploads == "y" %}
 
 variable "cors_allowed_origins" {
   type        = list(string)
-  description = "Browser origins that may POST uploads straight to the bucket."
-  default     = []
+  description = "Browser origins (scheme://host[:port]) that may call the API (the app's CORS_ORIGINS){% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (its CORS rule){% endif %}, e.g. [\"https://app.example.com\"]."
 }
-{%- endif %}
 {%- if cookiecutter.domain_name %}
 
 variable "hosted_zone_name" {

@@ -328,26 +328,31 @@ def logs(target: Target, since_minutes: int) -> None:
     (Ctrl-C stops)."""
     bucket = check_account(target)
     target.terraform.init(bucket, *target.backend_files)
-    group = target.stack()["app_log_group_name"]
-    say(f"==> {group} (Ctrl-C stops)")
-    tail(target.aws, group, since_minutes)
+    groups = target.stack()["app_log_group_names"]
+    say(f"==> {', '.join(groups)} (Ctrl-C stops)")
+    tail(target.aws, groups, since_minutes)
 
 
-def tail(aws: Aws, group: str, since_minutes: int, *, follow: bool = True) -> None:
+def tail(aws: Aws, groups: list[str], since_minutes: int, *, follow: bool = True) -> None:
+    """Prints the groups' events in time order, polling every 2 s while `follow`."""
     client = aws.client("logs")
-    start = int((time.time() - since_minutes * 60) * 1000)
-    seen: set[str] = set()
+    start = dict.fromkeys(groups, int((time.time() - since_minutes * 60) * 1000))
+    seen: set[tuple[str, str]] = set()
     while True:
-        pages = client.get_paginator("filter_log_events").paginate(
-            logGroupName=group, startTime=start
-        )
-        for page in pages:
-            for event in page["events"]:
-                # Polling from the newest timestamp seen returns that event again.
-                if event["eventId"] not in seen:
-                    seen.add(event["eventId"])
-                    start = max(start, event["timestamp"])
-                    print(event["message"].rstrip(), flush=True)
+        new = []
+        for group in groups:
+            pages = client.get_paginator("filter_log_events").paginate(
+                logGroupName=group, startTime=start[group]
+            )
+            for page in pages:
+                for event in page["events"]:
+                    # Polling from the newest timestamp seen returns that event again.
+                    if (group, event["eventId"]) not in seen:
+                        seen.add((group, event["eventId"]))
+                        start[group] = max(start[group], event["timestamp"])
+                        new.append(event)
+        for event in sorted(new, key=lambda event: event["timestamp"]):
+            print(event["message"].rstrip(), flush=True)
         if not follow:
             return
         time.sleep(2)

@@ -159,24 +159,33 @@ def test_names_are_cut_as_infra_cuts_them() -> None:
     assert project.prefix == "a" * (MAX_PREFIX_LENGTH - 1)
 
 
-def test_logs_print_the_recent_lines_of_the_group(aws: Aws, capsys) -> None:
+def test_logs_print_the_recent_lines_of_every_group_in_time_order(aws: Aws, capsys) -> None:
     logs = aws.client("logs")
-    group = f"/app/{uuid.uuid4().hex[:8]}"
-    logs.create_log_group(logGroupName=group)
-    logs.create_log_stream(logGroupName=group, logStreamName="api")
     now = int(time.time() * 1000)
-    logs.put_log_events(
-        logGroupName=group,
-        logStreamName="api",
-        logEvents=[
-            {"timestamp": now - 3_600_000, "message": '{"event": "an hour ago"}'},
-            {"timestamp": now, "message": '{"event": "request"}\n'},
+    groups = [f"/aws/lambda/{uuid.uuid4().hex[:8]}-{unit}" for unit in ("api", "worker")]
+    for group, written in zip(
+        groups,
+        [
+            [(now - 3_600_000, "an hour ago"), (now - 2000, "first"), (now, "third")],
+            [(now - 1000, "second")],
         ],
-    )
-    tail(aws, group, since_minutes=10, follow=False)
+        strict=True,
+    ):
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="stream")
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName="stream",
+            logEvents=[
+                {"timestamp": at, "message": json.dumps({"event": event}) + "\n"}
+                for at, event in written
+            ],
+        )
+    tail(aws, groups, since_minutes=10, follow=False)
+    put = {"an hour ago", "first", "second", "third"}
     printed = capsys.readouterr().out  # the moto server logs its requests here too
-    assert '{"event": "request"}' in printed.splitlines()
-    assert "an hour ago" not in printed
+    lines = [json.loads(line) for line in printed.splitlines() if line.startswith("{")]
+    assert [line["event"] for line in lines if line["event"] in put] == ["first", "second", "third"]
 
 
 def test_a_failed_migration_function_reports_its_error_and_log_group(aws: Aws, monkeypatch) -> None:

@@ -24,6 +24,7 @@ import boto3
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from structlog.testing import capture_logs
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db import Database
@@ -395,6 +396,37 @@ def test_sigterm_finishes_the_job_in_hand_and_returns_the_rest(
     assert FINISHED[-1] == SendsSigterm.name
     notes_run = len(FINISHED) - 1
     assert queue_depth(sqs, sqs_settings.jobs_queue_url) == (2 - notes_run, 0)
+
+
+class Stalls(Job):
+    """Outruns any batch timeout a test gives the worker."""
+
+    name: ClassVar[str] = "stalls"
+
+    async def run(self, context: JobContext) -> None:
+        await asyncio.sleep(60)
+        FINISHED.append(self.name)
+
+
+def test_a_batch_past_its_timeout_is_given_back(sqs_settings: Settings, sqs: SQSClient) -> None:
+    FINISHED.clear()
+    settings = sqs_settings.model_copy(update={"jobs_batch_timeout_seconds": 1})
+    jobs: dict[str, type[Job]] = {Stalls.name: Stalls, Note.name: Note}
+    for job in (Stalls(), Note(label="a"), Note(label="b")):
+        sqs.send_message(QueueUrl=settings.jobs_queue_url, MessageBody=job.to_message())
+
+    async def work(context: JobContext) -> int:
+        # The three messages arrive in one batch, the stalling job first.
+        return await Worker(context, jobs=jobs).run_once()
+
+    with capture_logs() as logged:
+        assert asyncio.run(_with_context(settings, work)) == 0
+
+    # The stalled job was cancelled and stays in flight until its visibility timeout (six
+    # times the batch's, so no other worker took it meanwhile); the notes went back at once.
+    assert FINISHED == []
+    assert queue_depth(sqs, settings.jobs_queue_url) == (2, 1)
+    assert [entry["after_seconds"] for entry in logged if entry["event"] == "job_timed_out"] == [1]
 
 
 def test_worker_needs_a_queue(tmp_path: Path) -> None:

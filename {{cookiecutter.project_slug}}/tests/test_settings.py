@@ -93,6 +93,8 @@ def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
         ("JOBS_BACKEND", "celery"),
         ("JOBS_WAIT_SECONDS", "21"),
         ("JOBS_WAIT_SECONDS", "0"),
+        ("JOBS_BATCH_TIMEOUT_SECONDS", "0"),
+        ("JOBS_BATCH_TIMEOUT_SECONDS", "901"),
 {%- endif %}
     ],
 )

@@ -30,6 +30,19 @@ module "state_key" {
 
   name = "${local.project}-tfstate"
 }
+{%- if cookiecutter.database != "sqlite" %}
+
+# Each environment's database key (alias/<project>-<environment>-database): its storage,
+# secret and final snapshot. It lives here, outside the environment, so the snapshot a
+# destroy of the environment leaves stays restorable: the environment's own key is
+# scheduled for deletion by that same destroy.
+module "database_key" {
+  source   = "../modules/kms"
+  for_each = local.environments
+
+  name = "${local.project}-${each.key}-database"
+}
+{%- endif %}
 
 resource "aws_s3_bucket" "state" {
   #checkov:skip=CKV_AWS_18:access to state is audited through CloudTrail; a log bucket for it would need its own state first

@@ -26,6 +26,8 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 JobsBackend = Literal["inline", "sqs"]
 # SQS's own ceiling for a long poll.
 MAX_SQS_WAIT_SECONDS = 20
+# Lambda's longest function timeout, so one number bounds a batch on either worker.
+MAX_JOB_BATCH_SECONDS = 900
 {%- endif %}
 
 
@@ -60,7 +62,8 @@ class Settings(BaseSettings):
 
     log_level: LogLevel = "INFO"
     log_json: bool = Field(default_factory=lambda data: data.get("environment") != "local")
-    # When set, log lines also ship to this CloudWatch Logs group (never blocking a request).
+    # When set, log lines also ship to this CloudWatch Logs group (never blocking a request):
+    # for hosts without a log driver. ECS and Lambda store stdout in CloudWatch already.
     cloudwatch_log_group: str = ""
 
     aws_region: str = "{{ cookiecutter.aws_region }}"
@@ -91,6 +94,10 @@ class Settings(BaseSettings):
     # The worker's SQS long poll; shorter polls stop sooner on SIGTERM but cost more calls
     # (at least 1 s, so an idle worker never spins).
     jobs_wait_seconds: int = Field(MAX_SQS_WAIT_SECONDS, ge=1, le=MAX_SQS_WAIT_SECONDS)
+    # The ECS worker finishes or gives back a received batch within this many seconds,
+    # as the Lambda worker does within its function timeout; the queue's visibility
+    # timeout is derived from the same number (infra/modules/stack).
+    jobs_batch_timeout_seconds: int = Field(30, ge=1, le=MAX_JOB_BATCH_SECONDS)
 {%- endif %}
 
     @field_validator("database_url")

@@ -3,7 +3,8 @@
 JSON lines outside local (LOG_JSON), a request id bound to every line of a request, one
 access line per request, and every line passed through `redact` before any handler
 writes it. Destinations are built in `log_handlers`: stdout always, CloudWatch Logs when
-CLOUDWATCH_LOG_GROUP is set.
+CLOUDWATCH_LOG_GROUP is set (for hosts without a log driver: on ECS and Lambda stdout
+already reaches CloudWatch, and the stacks leave it unset).
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ A message is deleted once its job succeeds. A failed or rejected one is left alo
 shows it again after the queue's visibility timeout and moves it to the dead-letter
 queue after its receive limit. SIGTERM (what ECS sends to stop a task) and Ctrl-C let
 the job in hand finish, hand the rest of the batch back to the queue, and exit 0.
+
+A received batch has JOBS_BATCH_TIMEOUT_SECONDS, as a Lambda worker has its function
+timeout: a job still running then is cancelled (and redelivered later), and the jobs not
+yet started go back to the queue. The queue's visibility timeout is six times that, so
+no message shows again while this worker still holds it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -39,6 +45,7 @@ class Worker:
         self._jobs = jobs
         self._queue_url = context.settings.jobs_queue_url
         self._wait_seconds = context.settings.jobs_wait_seconds
+        self._batch_seconds = context.settings.jobs_batch_timeout_seconds
         self._sqs = sqs_client(context.settings, long_poll_seconds=self._wait_seconds)
         self._stopping = asyncio.Event()
 
@@ -60,23 +67,33 @@ class Worker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), RECEIVE_RETRY_SECONDS)
             return 0
+        deadline = time.monotonic() + self._batch_seconds
         succeeded = 0
         for index, message in enumerate(messages):
-            if self._stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if self._stopping.is_set() or remaining <= 0:
                 with contextlib.suppress(Exception):
                     await asyncio.to_thread(self._release, messages[index:])
                 break
-            succeeded += await self._handle(message)
+            succeeded += await self._handle(message, seconds_left=remaining)
         return succeeded
 
-    async def _handle(self, message: MessageTypeDef) -> bool:
+    async def _handle(self, message: MessageTypeDef, *, seconds_left: float) -> bool:
         try:
-            await run_message(
-                self._context,
-                message["Body"],
-                message_id=message["MessageId"],
-                jobs=self._jobs,
+            await asyncio.wait_for(
+                run_message(
+                    self._context,
+                    message["Body"],
+                    message_id=message["MessageId"],
+                    jobs=self._jobs,
+                ),
+                seconds_left,
             )
+        except TimeoutError:  # cancelled, so its transaction rolled back; SQS redelivers it
+            log.error(
+                "job_timed_out", message_id=message["MessageId"], after_seconds=self._batch_seconds
+            )
+            return False
         except Exception:  # logged by run_message; SQS redelivers the message
             return False
         try:

@@ -6,14 +6,22 @@ kms_deletion_window_in_days    = 7
 secret_recovery_window_in_days = 0
 az_count                       = 2
 single_nat_gateway             = true
+
+# The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
+# browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
+# presigned upload fails){% endif %}. Empty: only non-browser clients.
+cors_allowed_origins = []
 {%- if cookiecutter.database == "postgres" %}
 
 db_backup_retention_days = 1
-db_instance_class        = "db.t4g.micro"
+db_final_snapshot        = false # destroyable and recreatable: no snapshot to clash with
 db_multi_az              = false
+db_instance_class        = "db.t4g.micro"
 {%- elif cookiecutter.database == "aurora-serverless" %}
 
 db_backup_retention_days = 1
+db_final_snapshot        = false # destroyable and recreatable: no snapshot to clash with
+db_multi_az              = false
 aurora_min_capacity      = 0.5
 aurora_max_capacity      = 2
 {%- endif %}

@@ -6,14 +6,22 @@ kms_deletion_window_in_days    = 30
 secret_recovery_window_in_days = 30
 az_count                       = 3
 single_nat_gateway             = false
+
+# The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
+# browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
+# presigned upload fails){% endif %}. Empty: only non-browser clients.
+cors_allowed_origins = []
 {%- if cookiecutter.database == "postgres" %}
 
 db_backup_retention_days = 30
+db_final_snapshot        = true
+db_multi_az              = true # a standby in a second zone
 db_instance_class        = "db.t4g.medium"
-db_multi_az              = true
 {%- elif cookiecutter.database == "aurora-serverless" %}
 
 db_backup_retention_days = 30
+db_final_snapshot        = true
+db_multi_az              = true # a reader in a second zone, promoted if the writer's zone fails
 aurora_min_capacity      = 1
 aurora_max_capacity      = 16
 {%- endif %}

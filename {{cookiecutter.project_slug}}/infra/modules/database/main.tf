@@ -3,6 +3,10 @@ locals {
   port       = 5432
   monitoring = var.monitoring_interval > 0
 
+  # A writer, and with multi_az a reader in the next zone: Aurora promotes the reader when
+  # the writer fails (Aurora user guide, "High availability for Aurora").
+  aurora_instance_count = local.is_aurora ? (var.multi_az ? 2 : 1) : 0
+
   # Keys are list positions, not the ids: ids of groups created in the same apply are unknown
   # at plan time and for_each keys must be known.
   ingress_sources = { for i, id in var.allowed_security_group_ids : tostring(i) => id }
@@ -285,10 +289,11 @@ resource "aws_rds_cluster" "this" {
 }
 
 resource "aws_rds_cluster_instance" "this" {
-  count = local.is_aurora ? 1 : 0
+  count = local.aurora_instance_count
 
-  identifier         = "${var.name}-1"
+  identifier         = "${var.name}-${count.index + 1}"
   cluster_identifier = aws_rds_cluster.this[0].id
+  availability_zone  = length(var.availability_zones) > count.index ? var.availability_zones[count.index] : null
   # The cluster's major: upgrades happen on the cluster, and the provider keeps a major-only
   # version without drift (its TestAccRDSCluster_majorVersionOnly does the same).
   engine         = aws_rds_cluster.this[0].engine

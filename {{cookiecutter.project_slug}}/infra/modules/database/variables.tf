@@ -17,7 +17,7 @@ variable "tags" {
 
 variable "engine_mode" {
   type        = string
-  description = "\"postgres\" for an RDS PostgreSQL instance, \"aurora-serverless\" for an Aurora PostgreSQL Serverless v2 cluster with one serverless instance."
+  description = "\"postgres\" for an RDS PostgreSQL instance, \"aurora-serverless\" for an Aurora PostgreSQL Serverless v2 cluster (a writer, and a reader with multi_az)."
   default     = "postgres"
 
   validation {
@@ -136,8 +136,19 @@ variable "max_allocated_storage" {
 
 variable "multi_az" {
   type        = bool
-  description = "Run a standby in a second AZ (engine_mode = postgres only). Aurora storage is always replicated across three AZs."
+  description = "A second instance in another AZ that takes over on failure: a standby (postgres), or a reader in availability_zones[1] (aurora-serverless; Aurora storage is replicated across three AZs either way, but a lone instance waits for its zone)."
   default     = false
+}
+
+variable "availability_zones" {
+  type        = list(string)
+  description = "Zones of subnet_ids, in order; Aurora instance i runs in zone i (multi_az needs two). Empty lets RDS choose."
+  default     = []
+
+  validation {
+    condition     = length(var.availability_zones) == length(distinct(var.availability_zones))
+    error_message = "availability_zones must not repeat a zone."
+  }
 }
 
 variable "aurora_min_capacity" {

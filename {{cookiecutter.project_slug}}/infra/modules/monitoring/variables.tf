@@ -105,7 +105,7 @@ variable "database" {
 
 variable "app_log_group_name" {
   type        = string
-  description = "Log group of the app's JSON log lines; its database_unreachable events (logged by /health/db) alarm. Null: no such alarm."
+  description = "Log group the app's JSON log lines (its stdout) land in; its database_unreachable events (logged by /health/db) alarm. Null: no such alarm."
   default     = null
 }
 

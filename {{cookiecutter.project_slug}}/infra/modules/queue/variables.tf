@@ -37,8 +37,7 @@ variable "kms_data_key_reuse_period_seconds" {
 
 variable "visibility_timeout_seconds" {
   type        = number
-  description = "How long a received message stays hidden. It must exceed the longest job; with a Lambda consumer make it at least 6x the worker function's timeout (AWS guidance), or messages are redelivered while still running."
-  default     = 180
+  description = "How long a received message stays hidden. It must exceed the longest batch a consumer holds; with a Lambda consumer make it at least 6x the worker function's timeout (AWS guidance), or messages are redelivered while still running."
 
   validation {
     condition     = var.visibility_timeout_seconds >= 0 && var.visibility_timeout_seconds <= 43200 && floor(var.visibility_timeout_seconds) == var.visibility_timeout_seconds

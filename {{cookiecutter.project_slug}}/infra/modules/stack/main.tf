@@ -20,12 +20,14 @@ locals {
   permissions_boundary = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name}-permissions-boundary"
 
   # What the app reads (config.py). Secrets travel as ARNs the app resolves itself, so
-  # no secret value sits in the task definition, the function or the state.
+  # no secret value sits in the task definition, the function or the state. There is no
+  # CLOUDWATCH_LOG_GROUP: {% if ecs %}the awslogs driver{% else %}Lambda{% endif %} already stores the app's stdout in CloudWatch,
+  # and shipping the lines as well would store each of them twice.
   app_environment = {
-    ENVIRONMENT          = var.environment
-    LOG_JSON             = "true"
-    CLOUDWATCH_LOG_GROUP = aws_cloudwatch_log_group.app.name
-    JWT_SECRET_ARN       = aws_secretsmanager_secret.jwt_signing_key.arn
+    ENVIRONMENT    = var.environment
+    CORS_ORIGINS   = join(",", var.cors_allowed_origins)
+    LOG_JSON       = "true"
+    JWT_SECRET_ARN = aws_secretsmanager_secret.jwt_signing_key.arn
 {%- if sqlite %}
 
     DATABASE_URL = "sqlite+aiosqlite:////data/app.db"
@@ -45,6 +47,10 @@ locals {
 
     JOBS_BACKEND   = "sqs"
     JOBS_QUEUE_URL = module.queue.queue_url
+{%- if ecs %}
+
+    JOBS_BATCH_TIMEOUT_SECONDS = tostring(var.jobs_batch_timeout_seconds)
+{%- endif %}
 {%- endif %}
   }
 }
@@ -67,15 +73,6 @@ module "network" {
   log_retention_days   = var.log_retention_days
   permissions_boundary = local.permissions_boundary
   tags                 = var.tags
-}
-
-# The app's own JSON log lines (CLOUDWATCH_LOG_GROUP), apart from the platform's output.
-resource "aws_cloudwatch_log_group" "app" {
-  #checkov:skip=CKV_AWS_338:retention is the log_retention_days input; a dev environment keeps less on purpose
-  name              = "/app/${var.name}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = module.kms.key_arn
-  tags              = var.tags
 }
 
 # The JWT signing key. Terraform creates the secret but never its value (which would land
@@ -104,6 +101,13 @@ module "efs" {
 }
 {%- else %}
 
+# The database, its secret and its final snapshot use ../../bootstrap's key for this
+# environment: a destroy schedules this environment's own key for deletion, and a
+# snapshot encrypted with it could not be restored once the key is gone.
+data "aws_kms_alias" "database" {
+  name = "alias/${var.name}-database"
+}
+
 module "database" {
   source = "../database"
 
@@ -112,11 +116,13 @@ module "database" {
   vpc_id                     = module.network.vpc_id
   subnet_ids                 = module.network.private_subnet_ids
   allowed_security_group_ids = [{% if ecs %}module.ecs_service.tasks_security_group_id{% else %}module.lambda_api.security_group_id{% endif %}]
-  kms_key_arn                = module.kms.key_arn
+  availability_zones         = module.network.availability_zones
+  kms_key_arn                = data.aws_kms_alias.database.target_key_arn
+  multi_az                   = var.db_multi_az
+  skip_final_snapshot        = !var.db_final_snapshot
 {%- if cookiecutter.database == "postgres" %}
 
   instance_class = var.db_instance_class
-  multi_az       = var.db_multi_az
 {%- else %}
 
   aurora_min_capacity = var.aurora_min_capacity
@@ -149,7 +155,11 @@ module "queue" {
 
   name        = var.name
   kms_key_arn = module.kms.key_arn
-  tags        = var.tags
+  # "Set the source queue's visibility timeout to at least six times the timeout on your
+  # function" (Lambda developer guide, SQS event source mapping); the ECS worker keeps the
+  # same bound, so no message shows again while a worker still holds it.
+  visibility_timeout_seconds = 6 * var.jobs_batch_timeout_seconds
+  tags                       = var.tags
 }
 {%- endif %}
 {%- if domain %}
@@ -179,7 +189,7 @@ module "dns" {
 }
 {%- endif %}
 
-# Least privilege for the app: its secrets, its log group, its key{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
+# Least privilege for the app: its secrets, its key{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
 data "aws_iam_policy_document" "app" {
   statement {
     sid       = "ReadOwnSecrets"
@@ -192,12 +202,16 @@ data "aws_iam_policy_document" "app" {
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [module.kms.key_arn]
   }
+{%- if not sqlite %}
 
+  # The database's secret is encrypted with the database key.
   statement {
-    sid       = "WriteOwnLogGroup"
-    actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.app.arn}:*"]
+    sid       = "ReadDatabaseSecret"
+    actions   = ["kms:Decrypt"]
+    resources = [data.aws_kms_alias.database.target_key_arn]
   }
+{%- endif %}
+
 {%- if uploads %}
 
   statement {
@@ -318,6 +332,7 @@ module "lambda_api" {
   queue = {
     arn = module.queue.queue_arn
   }
+  worker_timeout              = var.jobs_batch_timeout_seconds
   worker_reserved_concurrency = var.lambda_worker_reserved_concurrency
   worker_maximum_concurrency  = var.lambda_worker_maximum_concurrency
 {%- endif %}
@@ -339,7 +354,7 @@ module "monitoring" {
   kms_key_arn        = module.kms.key_arn
   alarm_email        = var.alarm_email
   compute            = "{{ cookiecutter.compute }}"
-  app_log_group_name = aws_cloudwatch_log_group.app.name
+  app_log_group_name = {% if ecs %}module.ecs_service.log_group_name{% else %}module.lambda_api.log_group_names["api"]{% endif %}
 {%- if ecs %}
 
   alb_arn_suffix          = module.ecs_service.alb_arn_suffix

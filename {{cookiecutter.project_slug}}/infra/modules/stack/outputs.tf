@@ -10,9 +10,9 @@ output "app_environment" {
   value       = local.app_environment
 }
 
-output "app_log_group_name" {
-  description = "CloudWatch log group of the app's JSON log lines (`make logs` tails it)."
-  value       = aws_cloudwatch_log_group.app.name
+output "app_log_group_names" {
+  description = "CloudWatch log groups the app's JSON log lines (its stdout) land in: {% if ecs %}every container's{% else %}each function's{% endif %} (`make logs` tails them)."
+  value       = {% if ecs %}[module.ecs_service.log_group_name]{% else %}[for function, group in module.lambda_api.log_group_names : group if function != "api_access"]{% endif %}
 }
 
 output "jwt_secret_arn" {

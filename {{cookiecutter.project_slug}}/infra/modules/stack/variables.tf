@@ -80,18 +80,24 @@ variable "db_backup_retention_days" {
   description = "Days of automated database backups (1-35)."
   default     = 7
 }
+
+variable "db_final_snapshot" {
+  type        = bool
+  description = "Take the snapshot <name>-final when the database is destroyed (it is encrypted with ../../bootstrap's database key, which outlives the environment)."
+  default     = true
+}
+
+variable "db_multi_az" {
+  type        = bool
+  description = "A second database instance in another zone that takes over on failure: an RDS standby, or an Aurora reader."
+  default     = false
+}
 {%- if cookiecutter.database == "postgres" %}
 
 variable "db_instance_class" {
   type        = string
   description = "RDS instance class."
   default     = "db.t4g.micro"
-}
-
-variable "db_multi_az" {
-  type        = bool
-  description = "A standby in a second zone that takes over on failure."
-  default     = false
 }
 {%- else %}
 
@@ -108,14 +114,17 @@ variable "aurora_max_capacity" {
 }
 {%- endif %}
 {%- endif %}
-{%- if cookiecutter.use_s3_uploads == "y" %}
 
 variable "cors_allowed_origins" {
   type        = list(string)
-  description = "Browser origins that may POST uploads straight to the bucket, e.g. [\"https://app.example.com\"]."
+  description = "Browser origins (scheme://host[:port]) that may call the API (the app's CORS_ORIGINS){% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (its CORS rule){% endif %}, e.g. [\"https://app.example.com\"]."
   default     = []
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://[^/*,]+$", origin))])
+    error_message = "Each cors_allowed_origins entry must be an origin such as https://app.example.com (no path, no wildcard)."
+  }
 }
-{%- endif %}
 {%- if domain %}
 
 variable "domain_name" {
@@ -196,4 +205,17 @@ variable "lambda_worker_maximum_concurrency" {
   default     = 5
 }
 {%- endif %}
+{%- endif %}
+{%- if cookiecutter.use_background_jobs == "y" %}
+
+variable "jobs_batch_timeout_seconds" {
+  type        = number
+  description = "The longest a worker spends on one received batch of jobs: the Lambda worker's function timeout, or the ECS worker's JOBS_BATCH_TIMEOUT_SECONDS. The queue's visibility timeout is six times this."
+  default     = 30
+
+  validation {
+    condition     = var.jobs_batch_timeout_seconds >= 1 && var.jobs_batch_timeout_seconds <= 900 && floor(var.jobs_batch_timeout_seconds) == var.jobs_batch_timeout_seconds
+    error_message = "jobs_batch_timeout_seconds must be a whole number between 1 and 900 (Lambda's longest function timeout)."
+  }
+}
 {%- endif %}

@@ -73,8 +73,11 @@ def sqs_client(settings: Settings, *, long_poll_seconds: int = 0) -> SQSClient:
 {%- endif %}
 
 
-@functools.cache
-def _secret_string(arn: str, region: str, endpoint_url: str, variable: str) -> str:
+# Secret strings by (ARN, region, endpoint): read once, and again only when asked.
+_secrets: dict[tuple[str, str, str], str] = {}
+
+
+def _fetch_secret_string(arn: str, region: str, endpoint_url: str, variable: str) -> str:
     from botocore.exceptions import BotoCoreError, ClientError
 
     client: SecretsManagerClient = _client("secretsmanager", region, endpoint_url)
@@ -90,14 +93,20 @@ def _secret_string(arn: str, region: str, endpoint_url: str, variable: str) -> s
     return value
 
 
-def read_secret(settings: Settings, arn: str, variable: str) -> str:
-    """The secret's string, read once per process; `variable` names it in errors."""
-    return _secret_string(arn, settings.aws_region, settings.aws_endpoint_url, variable)
+def read_secret(settings: Settings, arn: str, variable: str, *, fresh: bool = False) -> str:
+    """The secret's string, read once per process, or again with `fresh` (after a
+    rotation); `variable` names it in errors."""
+    key = (arn, settings.aws_region, settings.aws_endpoint_url)
+    if fresh or key not in _secrets:
+        _secrets[key] = _fetch_secret_string(*key, variable)
+    return _secrets[key]
 
 
-def read_json_secret(settings: Settings, arn: str, variable: str) -> dict[str, Any]:
+def read_json_secret(
+    settings: Settings, arn: str, variable: str, *, fresh: bool = False
+) -> dict[str, Any]:
     try:
-        value = json.loads(read_secret(settings, arn, variable))
+        value = json.loads(read_secret(settings, arn, variable, fresh=fresh))
     except json.JSONDecodeError:
         raise SettingsError(f"{variable}: the secret is not a JSON object") from None
     if not isinstance(value, dict):

@@ -3,13 +3,20 @@
 The engine is built on first use, never at import, so importing the app opens no
 connection and loads no database driver. SQLite and Postgres share every line above
 `build_engine`.
+
+With DATABASE_SECRET_ARN, every new connection takes its user and password from the
+secret, and a refused login reads the secret again: RDS rotates it (every 7 days by
+default) while the app runs, and connections opened before keep working.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import DateTime, MetaData, Select, event, func, select
 from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.ext.asyncio import (
@@ -35,8 +42,17 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+log = structlog.get_logger(__name__)
+
 CONNECT_TIMEOUT_SECONDS = 5
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+# Postgres's answers to a wrong password, and to a user that does not exist (yet).
+AUTHENTICATION_FAILED = {"28P01", "28000"}
+# "WAL does not work over a network filesystem" (sqlite.org/wal.html: its index is shared
+# memory, one host's). EFS mounts as nfs4; the rollback journal needs only the POSIX
+# locks NFS provides.
+NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "9p", "fuse.sshfs"})
+MOUNTS_TABLE = Path("/proc/self/mounts")
 
 
 def utcnow() -> datetime:
@@ -69,7 +85,7 @@ class Base(DeclarativeBase):
 
 
 def database_url(settings: Settings) -> str:
-    """DATABASE_URL, or the Postgres URL built from DATABASE_SECRET_ARN (read once)."""
+    """DATABASE_URL, or the Postgres URL built from DATABASE_SECRET_ARN (as last read)."""
     if not settings.database_secret_arn:
         return settings.database_url
     secret = read_json_secret(settings, settings.database_secret_arn, "DATABASE_SECRET_ARN")
@@ -108,6 +124,7 @@ def build_engine(
     `pooled=False` gives short-lived tools (migrations) a connection per use.
     `foreign_keys=False` lets Alembic rebuild SQLite tables without cascading deletes.
     """
+    follows_secret = url is None and bool(settings.database_secret_arn)
     url = url or database_url(settings)
     pool: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if is_sqlite_url(url):
@@ -125,21 +142,76 @@ def build_engine(
             "pool_recycle": settings.db_pool_recycle,
             "pool_pre_ping": True,
         }
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         connect_args={"ssl": settings.db_ssl, "timeout": CONNECT_TIMEOUT_SECONDS},
         **pool,
     )
+    if follows_secret:
+        _follow_secret_rotation(engine, settings)
+    return engine
+
+
+def secret_credentials(settings: Settings, *, fresh: bool = False) -> dict[str, str]:
+    """asyncpg's user and password from DATABASE_SECRET_ARN (re-read with `fresh`)."""
+    secret = read_json_secret(
+        settings, settings.database_secret_arn, "DATABASE_SECRET_ARN", fresh=fresh
+    )
+    return {"user": str(secret.get("username")), "password": str(secret.get("password"))}
+
+
+def _follow_secret_rotation(engine: AsyncEngine, settings: Settings) -> None:
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(dialect: Dialect, _record: object, cargs: Any, cparams: dict[str, Any]) -> Any:
+        cparams.update(secret_credentials(settings))
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except Exception as error:
+            if getattr(error, "sqlstate", None) not in AUTHENTICATION_FAILED:
+                raise
+        # Rotated since the last read. The read blocks the event loop briefly, once per
+        # rotation; a second refusal is a real error and propagates.
+        log.info("database_secret_reread")
+        cparams.update(secret_credentials(settings, fresh=True))
+        return dialect.connect(*cargs, **cparams)
+
+
+def journal_mode(database: str, mounts: str) -> str:
+    """WAL, which lets readers work while a writer commits, for a file on a local disk;
+    the rollback journal (DELETE) for one on a network filesystem such as EFS. `mounts`
+    is a table in /proc/self/mounts's format (empty where there is none: macOS)."""
+    directory = os.path.realpath(os.path.dirname(os.path.abspath(database)))
+    filesystem, longest = "", -1
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount_point = fields[1].replace("\\040", " ")
+        inside = directory == mount_point or directory.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) > longest:
+            filesystem, longest = fields[2], len(mount_point)
+    return "DELETE" if filesystem in NETWORK_FILESYSTEMS else "WAL"
 
 
 def _install_sqlite_pragmas(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+    database = engine.url.database or ""
+    in_memory = database in ("", ":memory:")
+    # Chosen from where the file is, once per engine: the app, worker and migrations agree.
+    mode = "MEMORY" if in_memory else journal_mode(database, _mounts_table())
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        # WAL lets readers work while a writer commits; in-memory databases cannot use it.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA journal_mode={mode}")
         cursor.close()
+
+
+def _mounts_table() -> str:
+    try:
+        return MOUNTS_TABLE.read_text()
+    except OSError:
+        return ""
 
 
 async def fetch_page(

@@ -144,13 +144,14 @@ def test_the_api_follows_a_rotated_secret(rotating: RotatingDatabase) -> None:
     assert rereads(logged) == 1
 
 
+{% if cookiecutter.use_background_jobs == "y" -%}
 def test_a_warm_lambda_handler_follows_a_rotated_secret(
-    rotating: RotatingDatabase{% if cookiecutter.use_background_jobs == "y" %}, jobs_queue: str{% endif %}
+    rotating: RotatingDatabase, jobs_queue: str
 ) -> None:
-{%- if cookiecutter.use_background_jobs == "y" %}
     # (Lambda refuses inline jobs.)
     app = create_app(rotating.settings(aws_lambda_function_name="api", jobs_queue_url=jobs_queue))
-{%- else %}
+{%- else -%}
+def test_a_warm_lambda_handler_follows_a_rotated_secret(rotating: RotatingDatabase) -> None:
     app = create_app(rotating.settings(aws_lambda_function_name="api"))
 {%- endif %}
     handler = http_handler(app)

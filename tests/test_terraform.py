@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from tests.combinations import (
 from tests.support import one, render, run
 
 CHECKOV = str(Path(sys.executable).parent / "checkov")
+TFTESTS = Path(__file__).with_name("terraform")
 SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
 
 
@@ -371,3 +373,19 @@ def test_load_balancer_and_container_probe_liveness_only(
     assert one(metric_filter["pattern"]) == r"{ $.event = \"database_unreachable\" }"
     health = next((modules.parents[1] / "src").glob("*/health.py")).read_text()
     assert 'log.warning("database_unreachable"' in health
+
+
+@pytest.mark.slow
+def test_the_ecs_task_layout_keeps_sqlite_to_one_writer(
+    tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
+) -> None:
+    """SQLite on EFS: migration, app and worker are containers of the one app task, the
+    migration first; with a database server they are a task and two services. Planned
+    by `terraform test` with a mocked provider (tests/terraform/ecs_task_layout.tftest.hcl)."""
+    answers = next(a for a in SLOW_SUBSET if a["compute"] == "ecs")
+    module = render(answers, tmp_path, cookiecutter_config) / "infra" / "modules" / "ecs_service"
+    (module / "tests").mkdir()
+    shutil.copy(TFTESTS / "ecs_task_layout.tftest.hcl", module / "tests")
+    run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], module, terraform_env)
+    result = run(["terraform", "test", "-no-color"], module, terraform_env)
+    assert "2 passed, 0 failed" in result.stdout, result.stdout

@@ -159,11 +159,34 @@ def app_environment(
             FunctionName=f"{name}-{unit}"
         )
         return dict(function["Environment"]["Variables"])
-    family = name if unit == "api" else f"{name}-{unit}"
-    (container,) = boto3.client("ecs", **client).describe_task_definition(taskDefinition=family)[
-        "taskDefinition"
-    ]["containerDefinitions"]
-    return {item["name"]: item["value"] for item in container["environment"]}
+    family, container = (name, "app") if unit == "api" else (f"{name}-{unit}", unit)
+    (definition,) = [
+        definition
+        for definition in task_containers(client, family)
+        if definition["name"] == container
+    ]
+    return {item["name"]: item["value"] for item in definition["environment"]}
+
+
+def task_containers(client: dict[str, Any], family: str) -> list[dict[str, Any]]:
+    found = boto3.client("ecs", **client).describe_task_definition(taskDefinition=family)
+    containers: list[dict[str, Any]] = found["taskDefinition"]["containerDefinitions"]
+    return containers
+
+
+def assert_sqlite_has_one_task_that_migrates_first(
+    client: dict[str, Any], project: str, stack: dict[str, Any]
+) -> None:
+    """SQLite on EFS: the one app task migrates in its first container, and the deploy
+    runs no migration task beside it."""
+    name = f"{resource_prefix(project)}-dev"
+    containers = task_containers(client, name)
+    assert [(c["name"], c["essential"]) for c in containers] == [
+        ("migrate", False),
+        ("app", True),
+    ]
+    assert containers[1]["dependsOn"] == [{"containerName": "migrate", "condition": "SUCCESS"}]
+    assert stack["app_task_migrates"] is True
 
 
 def assert_browsers_may_call_and_upload(
@@ -317,6 +340,9 @@ def test_dev_environment_applies_on_the_emulator(
             assert_the_queue_outlasts_its_worker(client, answers, project.name)
         if prod_database(answers):
             assert_the_database_survives_a_zone(client, project.name)
+        if answers["database"] == "sqlite":
+            stack = json.loads(terraform(dev, terraform_env, "output", "-json", "stack"))
+            assert_sqlite_has_one_task_that_migrates_first(client, project.name, stack)
         terraform(dev, terraform_env, "destroy", "-auto-approve", "-var-file=test.tfvars")
         if answers["database"] != "sqlite":
             assert_only_restorable_snapshots_remain(

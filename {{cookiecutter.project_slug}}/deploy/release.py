@@ -180,25 +180,29 @@ def release_services(target: Target, stack: Mapping[str, Any]) -> None:
     aws, local, cluster = target.aws, target.local, stack["cluster_name"]
     definitions = stack["task_definition_arns"]
     new = {name: definitions[role] for name, role in services.services(stack).items()}
-    migration = definitions["migrate"]
-    with step(f"Running the migration task ({services.revision_name(migration)})"):
-        serving = services.current(aws, cluster, list(new))
-        with nothing_rolled_forward(f"the services stay on {described_revisions(serving)}"):
+    serving = services.current(aws, cluster, list(new))
+    # With SQLite on EFS the app task's first container migrates, and the app and worker
+    # containers start only if it succeeds: no migration task runs beside the old task.
+    in_task = bool(stack["app_task_migrates"])
+    migration = definitions["app"] if in_task else definitions["migrate"]
+    if local is not None or not in_task:
+        where = "container of the app task" if in_task else "task"
+        with (
+            step(f"Running the migration {where} ({services.revision_name(migration)})"),
+            nothing_rolled_forward(f"the services stay on {described_revisions(serving)}"),
+        ):
             if local is None:
                 services.run_migration(aws, stack)
             else:
-                container = services.container(aws, migration)
-                environment = local.app_environment(aws, env_list(container["environment"]))
-                command = container["command"]
-                if command[0] != "python":
-                    raise StepError(f"the migration task runs {command}, not a Python module")
-                local.run_app("the migration task", environment, command[1:])
+                run_migration_container(local, aws, migration)
     with step("Rolling the services to the new revisions"):
         say(f"    {described_revisions(serving)} -> {described_revisions(new)}")
+        if in_task:
+            say("    (each new app task runs its migration container first)")
         services.roll(aws, cluster, new)
 
     def emulated_smoke(local: LocalEmulator) -> str:
-        container = services.container(aws, definitions["app"])
+        container = services.container(aws, definitions["app"], "app")
         what = "the smoke check through the app task's settings"
         return local.in_process(aws, what, env_list(container["environment"]))
 
@@ -207,6 +211,16 @@ def release_services(target: Target, stack: Mapping[str, Any]) -> None:
         return f"the services are back on {described_revisions(serving)}"
 
     smoke_check(target, stack, emulated_smoke, move_back)
+
+
+def run_migration_container(local: LocalEmulator, aws: Aws, task_definition: str) -> None:
+    """The migrate container of `task_definition`, in-process against the local database."""
+    container = services.container(aws, task_definition, "migrate")
+    environment = local.app_environment(aws, env_list(container["environment"]))
+    command = container["command"]
+    if command[0] != "python":
+        raise StepError(f"the migration container runs {command}, not a Python module")
+    local.run_app("the migration task", environment, command[1:])
 
 
 def smoke_check(

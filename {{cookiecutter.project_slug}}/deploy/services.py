@@ -1,5 +1,5 @@
-"""ECS releases: the image in ECR, the one-off migration task and the services' task
-definition revisions.
+"""ECS releases: the image in ECR, the one-off migration task (with SQLite on EFS, a
+container of the app task instead) and the services' task definition revisions.
 
 Terraform registers a new revision of each task definition when the image tag changes
 (and keeps the old ones); the services move to it only when the deploy says so, after
@@ -32,11 +32,14 @@ def image_exists(aws: Aws, repository: str, tag: str) -> bool:
     return True
 
 
-def container(aws: Aws, task_definition: str) -> dict[str, Any]:
-    """The (only) container definition of a task definition revision."""
+def container(aws: Aws, task_definition: str, name: str) -> dict[str, Any]:
+    """The container definition called `name` in a task definition revision."""
     found = aws.client("ecs").describe_task_definition(taskDefinition=task_definition)
-    definition: dict[str, Any] = found["taskDefinition"]["containerDefinitions"][0]
-    return definition
+    definitions: list[dict[str, Any]] = found["taskDefinition"]["containerDefinitions"]
+    for definition in definitions:
+        if definition["name"] == name:
+            return definition
+    raise StepError(f"{revision_name(task_definition)} has no {name} container")
 
 
 def run_migration(aws: Aws, stack: Mapping[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,13 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.migrate import MIGRATIONS, alembic_config, upgrade
+from {{ cookiecutter.package_name }}.migrate import (
+    BOOKKEEPING_TABLES,
+    MIGRATIONS,
+    DivergedDatabaseError,
+    alembic_config,
+    upgrade,
+)
 from {{ cookiecutter.package_name }}.models import Base
 from tests.conftest import BACKENDS
 from tests.helpers import POSTGRES_URL, fresh_database, table_names
@@ -33,9 +40,9 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 def test_round_trip(empty_database: str) -> None:
     model_tables = set(Base.metadata.tables)
     upgrade(empty_database)
-    assert model_tables | {"alembic_version"} == table_names(empty_database)
+    assert model_tables | BOOKKEEPING_TABLES == table_names(empty_database)
     command.downgrade(alembic_config(empty_database), "base")
-    assert table_names(empty_database) <= {"alembic_version"}
+    assert table_names(empty_database) <= BOOKKEEPING_TABLES
     upgrade(empty_database)
     assert model_tables <= table_names(empty_database)
 
@@ -103,3 +110,55 @@ def test_migrate_command_reaches_the_database_of_the_secret(moto_url: str, tmp_p
         assert result.returncode == 0, result.stderr + result.stdout
         assert set(Base.metadata.tables) <= table_names(url)
     assert not (tmp_path / "app.db").exists()
+
+
+NEXT_MIGRATION = '''"""{name}: a later migration."""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "{name}"
+down_revision = {head!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("{name}", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("{name}")
+'''
+
+
+def release_with_next_migration(directory: Path, name: str) -> Path:
+    """A copy of this release's migrations plus one more, as a later release has them."""
+    scripts = directory / name
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    (scripts / "versions" / f"{name}.py").write_text(NEXT_MIGRATION.format(name=name, head=head))
+    return scripts
+
+
+def upgrade_with(scripts: Path, database_url: str) -> None:
+    config = alembic_config(database_url)
+    config.set_main_option("script_location", str(scripts))
+    command.upgrade(config, "head")
+
+
+def test_a_rollback_leaves_a_database_a_later_release_migrated(
+    empty_database: str, tmp_path: Path
+) -> None:
+    upgrade_with(release_with_next_migration(tmp_path, "later"), empty_database)
+    # The previous release starts (an EFS task migrates first; rollback runs it again).
+    assert upgrade(empty_database) == "later"
+    assert "later" in table_names(empty_database)
+
+
+def test_a_database_another_branch_migrated_is_refused(empty_database: str, tmp_path: Path) -> None:
+    upgrade_with(release_with_next_migration(tmp_path, "theirs"), empty_database)
+    ours = release_with_next_migration(tmp_path, "ours")
+    with pytest.raises(DivergedDatabaseError, match="theirs, which does not descend"):
+        upgrade_with(ours, empty_database)
+    assert "ours" not in table_names(empty_database)

@@ -66,7 +66,7 @@ from {{ cookiecutter.package_name }}.config import (
     normalise_database_url,
 )
 from {{ cookiecutter.package_name }}.db import build_engine, database_url
-from {{ cookiecutter.package_name }}.migrate import alembic_config
+from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, alembic_config
 from {{ cookiecutter.package_name }}.models import Base
 
 BATCH_SIZE = 1000
@@ -199,7 +199,7 @@ def check_source_tables(connection: Connection, tables: Sequence[Table]) -> list
             f"the source's schema differs from the models ({'; '.join(problems)}): "
             "migrate a copy of it to the latest revision and copy that"
         )
-    return sorted(present - {table.name for table in tables} - {"alembic_version"})
+    return sorted(present - {table.name for table in tables} - BOOKKEEPING_TABLES)
 
 
 def existing_tables(connection: Connection, tables: Sequence[Table]) -> list[Table]:

@@ -1,7 +1,13 @@
 """Bring the database schema to the latest migration: `python -m {{ cookiecutter.package_name }}.migrate`.
 
-What `make migrate`, an ECS one-off task and the migration Lambda run. Exits non-zero
-on failure.
+What `make migrate`, an ECS migration task or container and the migration Lambda run.
+Exits non-zero on failure.
+
+A rollback runs the previous release on the newer schema (migrations expand, then
+contract, over two releases), and where migrations run as a task starts (SQLite on EFS)
+that release migrates first. Each upgrade therefore records the revisions it descends
+from (LINEAGE_TABLE); older code finding a revision it does not know leaves the database
+alone when its own head is among them, and refuses one from another branch.
 """
 
 from __future__ import annotations
@@ -12,12 +18,25 @@ from pathlib import Path
 import structlog
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Column, MetaData, String, Table, delete, insert, inspect, select
+from sqlalchemy.engine import Connection
 
 from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_settings
 from {{ cookiecutter.package_name }}.logs import configure_logging
 
 log = structlog.get_logger(__name__)
+
+LINEAGE_TABLE = "alembic_lineage"
+# Alembic's tables, not the models': autogenerate and the SQLite copy leave them alone.
+BOOKKEEPING_TABLES = frozenset({"alembic_version", LINEAGE_TABLE})
+_lineage = Table(LINEAGE_TABLE, MetaData(), Column("revision", String(32), primary_key=True))
+
+
+class DivergedDatabaseError(RuntimeError):
+    """The database is at a revision that neither this code nor its descendants wrote."""
 
 
 # The scripts ship inside the package, so a checkout, the wheel in the image and the
@@ -43,8 +62,47 @@ def upgrade(database_url: str | None = None) -> str:
     """Applies every pending migration; returns the revision the database is now at."""
     config = alembic_config(database_url)
     command.upgrade(config, "head")
+    newer = config.attributes.get("newer_revision")
     head = ScriptDirectory.from_config(config).get_current_head()
-    return head or "base"
+    return str(newer or head or "base")
+
+
+def newer_revision(connection: Connection, script: ScriptDirectory) -> str | None:
+    """The database's revision when a later release of this code migrated it (nothing to
+    do here), None when this code knows it; raises DivergedDatabaseError otherwise."""
+    heads = MigrationContext.configure(connection).get_current_heads()
+    unknown = [revision for revision in heads if not _known(script, revision)]
+    if not unknown:
+        return None
+    recorded: set[str] = set()
+    if inspect(connection).has_table(LINEAGE_TABLE):
+        recorded = set(connection.scalars(select(_lineage.c.revision)))
+    head = script.get_current_head()
+    if head not in recorded:
+        raise DivergedDatabaseError(
+            f"the database is at {', '.join(unknown)}, which does not descend from this "
+            f"code's head {head}: deploy a release whose migrations include both"
+        )
+    log.warning("database_newer_than_code", revision=", ".join(unknown), code_head=head)
+    return ", ".join(unknown)
+
+
+def record_lineage(connection: Connection, script: ScriptDirectory) -> None:
+    """Stores every revision the database's current one descends from, itself included."""
+    heads = MigrationContext.configure(connection).get_current_heads()
+    lineage = {r.revision for r in script.iterate_revisions(heads, "base")} if heads else set()
+    _lineage.create(connection, checkfirst=True)
+    connection.execute(delete(_lineage))
+    if lineage:
+        connection.execute(insert(_lineage), [{"revision": r} for r in sorted(lineage)])
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        script.get_revision(revision)
+    except CommandError:
+        return False
+    return True
 
 
 def main() -> int:

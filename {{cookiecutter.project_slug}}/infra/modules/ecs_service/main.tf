@@ -22,7 +22,6 @@ locals {
   desired_count                      = local.use_efs ? 1 : var.desired_count
   min_capacity                       = local.use_efs ? 1 : var.min_capacity
   max_capacity                       = local.use_efs ? 1 : var.max_capacity
-  worker_desired_count               = local.use_efs ? min(var.worker_desired_count, 1) : var.worker_desired_count
   deployment_maximum_percent         = local.use_efs ? 100 : 200
   deployment_minimum_healthy_percent = local.use_efs ? 0 : 100
 
@@ -57,31 +56,40 @@ locals {
     )
   }
 
-  containers = merge(
+  app_container = merge(local.container_base, {
+    name         = "app"
+    portMappings = [{ containerPort = var.container_port, hostPort = var.container_port, protocol = "tcp" }]
+    # Liveness only (/health does no I/O); the image has python but no curl.
+    healthCheck = {
+      command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.container_port}/health', timeout=4)"]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = 15
+    }
+  })
+  migrate_container = merge(local.container_base, { name = "migrate", command = var.migration_command })
+  worker_container  = merge(local.container_base, { name = "worker", command = var.worker_command })
+  serving           = concat([local.app_container], local.worker ? [local.worker_container] : [])
+
+  # Task definition -> its containers. With a database server, the deploy runs the
+  # one-off migrate task before moving the services, and the worker is a service of its
+  # own. SQLite on EFS: every process that opens the file is in the one app task, so one
+  # NFS client writes it, and the task's migrate container runs before the app or the
+  # worker start (the migrate task stays, for one-off commands). A SUCCESS dependency
+  # cannot be on an essential container (ECS API reference, ContainerDependency), and
+  # needs Fargate platform 1.3.0 or later.
+  # (JSON, as both branches of a conditional must have one type.)
+  app_task_migrates = local.use_efs
+  task_containers = merge(
     {
-      app = merge(local.container_base, {
-        name         = "app"
-        portMappings = [{ containerPort = var.container_port, hostPort = var.container_port, protocol = "tcp" }]
-        # Liveness only (/health does no I/O); the image has python but no curl.
-        healthCheck = {
-          command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.container_port}/health', timeout=4)"]
-          interval    = 30
-          timeout     = 5
-          retries     = 3
-          startPeriod = 15
-        }
-      })
-      migrate = merge(local.container_base, {
-        name    = "migrate"
-        command = var.migration_command
-      })
+      app = local.app_task_migrates ? jsonencode(concat(
+        [merge(local.migrate_container, { essential = false })],
+        [for container in local.serving : merge(container, { dependsOn = [{ containerName = "migrate", condition = "SUCCESS" }] })],
+      )) : jsonencode([local.app_container])
+      migrate = jsonencode([local.migrate_container])
     },
-    local.worker ? {
-      worker = merge(local.container_base, {
-        name    = "worker"
-        command = var.worker_command
-      })
-    } : {},
+    local.worker && !local.app_task_migrates ? { worker = jsonencode([local.worker_container]) } : {},
   )
 
   families = {
@@ -442,12 +450,12 @@ resource "aws_lb_listener" "http" {
 }
 
 ################################################################################
-# Task definitions: app, one-off migration and (optionally) worker share the image,
-# roles, settings and volumes.
+# Task definitions (local.task_containers): app, migration and (optionally) worker
+# share the image, roles, settings and volumes.
 ################################################################################
 
 resource "aws_ecs_task_definition" "this" {
-  for_each = local.containers
+  for_each = local.task_containers
 
   family                   = local.families[each.key]
   requires_compatibilities = ["FARGATE"]
@@ -462,13 +470,13 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = var.cpu_architecture
   }
 
-  container_definitions = jsonencode([merge(each.value, {
+  container_definitions = jsonencode([for container in jsondecode(each.value) : merge(container, {
     logConfiguration = {
       logDriver = "awslogs"
       options = {
         "awslogs-group"         = aws_cloudwatch_log_group.this.name
         "awslogs-region"        = local.region
-        "awslogs-stream-prefix" = each.key
+        "awslogs-stream-prefix" = container.name
       }
     }
   })])
@@ -559,12 +567,12 @@ resource "aws_ecs_service" "app" {
 }
 
 resource "aws_ecs_service" "worker" {
-  count = local.worker ? 1 : 0
+  count = contains(keys(local.task_containers), "worker") ? 1 : 0
 
   name                               = "${var.name}-worker"
   cluster                            = aws_ecs_cluster.this.id
   task_definition                    = aws_ecs_task_definition.this["worker"].arn
-  desired_count                      = local.worker_desired_count
+  desired_count                      = var.worker_desired_count
   launch_type                        = "FARGATE"
   platform_version                   = "LATEST"
   deployment_maximum_percent         = local.deployment_maximum_percent

@@ -14,8 +14,8 @@ output "service_name" {
 }
 
 output "worker_service_name" {
-  description = "Name of the worker ECS service; null when worker_command is null."
-  value       = local.worker ? aws_ecs_service.worker[0].name : null
+  description = "Name of the worker ECS service; null when worker_command is null, and with efs (the worker is then a container of the app task)."
+  value       = one(aws_ecs_service.worker[*].name)
 }
 
 output "alb_arn" {
@@ -74,11 +74,16 @@ output "task_definition_family" {
 }
 
 output "task_definition_arns" {
-  description = "ARN (with revision) of the latest task definition of each container: app, migrate (the one-off migration task: run it with the private subnets and tasks_security_group_id) and worker (with jobs). The deploy moves the services to these."
+  description = "ARN (with revision) of the latest revision of each task definition: app, migrate (the one-off migration task: run it with the private subnets and tasks_security_group_id) and worker (with jobs). No worker with efs (the app task runs it). The deploy moves the services to these."
   value       = { for k, definition in aws_ecs_task_definition.this : k => definition.arn }
 }
 
 output "log_group_name" {
   description = "CloudWatch log group of every container (streams app/..., worker/..., migrate/...)."
   value       = aws_cloudwatch_log_group.this.name
+}
+
+output "app_task_migrates" {
+  description = "True with efs: the app task's first container migrates, so a deploy runs no migrate task."
+  value       = local.app_task_migrates
 }

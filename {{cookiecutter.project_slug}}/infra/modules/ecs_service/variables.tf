@@ -289,7 +289,7 @@ variable "health_check_grace_period_seconds" {
 
 variable "migration_command" {
   type        = list(string)
-  description = "Command of the one-off migration task, e.g. [\"python\", \"-m\", \"my_app.migrate\"]."
+  description = "Command of the one-off migration task (with efs: the app task's first container), e.g. [\"python\", \"-m\", \"my_app.migrate\"]."
 
   validation {
     condition     = length(var.migration_command) > 0
@@ -299,7 +299,7 @@ variable "migration_command" {
 
 variable "worker_command" {
   type        = list(string)
-  description = "Command of the background worker, e.g. [\"python\", \"-m\", \"my_app.worker\"]. Null: no worker service."
+  description = "Command of the background worker, e.g. [\"python\", \"-m\", \"my_app.worker\"]. Null: no worker. With efs it is a container of the app task, not a service."
   default     = null
 
   validation {
@@ -310,7 +310,7 @@ variable "worker_command" {
 
 variable "worker_desired_count" {
   type        = number
-  description = "Number of worker tasks (when worker_command is set). Forced to 1 when efs is set."
+  description = "Number of worker tasks (when worker_command is set). Unused with efs: the worker is then a container of the one app task."
   default     = 1
 
   validation {

@@ -88,13 +88,18 @@ output "service_name" {
 }
 
 output "worker_service_name" {
-  description = "ECS service of the job worker (null without jobs)."
+  description = "ECS service of the job worker (null without jobs, and with SQLite, whose worker is a container of the app task)."
   value       = module.ecs_service.worker_service_name
 }
 
 output "task_definition_arns" {
-  description = "Latest task definition revision of each container (app, migrate, worker with jobs)."
+  description = "Latest revision of each task definition: app, migrate (one-off) and worker (with jobs; with SQLite it is a container of the app task)."
   value       = module.ecs_service.task_definition_arns
+}
+
+output "app_task_migrates" {
+  description = "True with SQLite: each app task migrates before it serves, and the deploy runs no migrate task."
+  value       = module.ecs_service.app_task_migrates
 }
 
 output "tasks_security_group_id" {

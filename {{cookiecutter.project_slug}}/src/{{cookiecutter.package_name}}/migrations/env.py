@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from {{ cookiecutter.package_name }}.config import Settings, get_settings
 from {{ cookiecutter.package_name }}.db import build_engine, database_url
+from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, newer_revision, record_lineage
 from {{ cookiecutter.package_name }}.models import Base
 
 config = context.config
@@ -38,8 +39,16 @@ def _database_url() -> str:
 def _configure(**kwargs: Any) -> None:
     # Batch mode lets ALTERs run on SQLite by rebuilding the table; on Postgres it is a no-op.
     context.configure(
-        target_metadata=target_metadata, render_as_batch=True, compare_type=True, **kwargs
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=_modelled,
+        **kwargs,
     )
+
+
+def _modelled(name: str | None, type_: str, _parent: object) -> bool:
+    return not (type_ == "table" and name in BOOKKEEPING_TABLES)
 
 
 def run_migrations_offline() -> None:
@@ -50,8 +59,16 @@ def run_migrations_offline() -> None:
 
 def _run_sync(connection: Connection) -> None:
     _configure(connection=connection)
+    script = context.script
+    newer = newer_revision(connection, script)
+    config.attributes["newer_revision"] = newer
+    if newer is not None:
+        return
     with context.begin_transaction():
         context.run_migrations()
+    # After alembic's own commit (per migration on SQLite, once on Postgres).
+    record_lineage(connection, script)
+    connection.commit()
     if connection.dialect.name == "sqlite":
         # Foreign keys are off while batch mode rebuilds tables (so no cascade can delete
         # rows); refuse to finish if the rebuilt tables broke a reference.

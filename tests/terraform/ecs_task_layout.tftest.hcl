@@ -1,0 +1,86 @@
+# Copied into a rendered infra/modules/ecs_service by tests/test_terraform.py and planned
+# with a mocked provider: which containers each task definition holds, and what starts
+# them, for SQLite on EFS and for a database server.
+
+mock_provider "aws" {
+  mock_data "aws_vpc" {
+    defaults = { cidr_block = "10.0.0.0/16" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+variables {
+  name               = "app-dev"
+  vpc_id             = "vpc-0123456789abcdef0"
+  public_subnet_ids  = ["subnet-0a", "subnet-0b"]
+  private_subnet_ids = ["subnet-0c", "subnet-0d"]
+  image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:0123abc"
+  kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/0123"
+  app_policy_json    = "{}"
+  environment        = { APP_ENV = "dev" }
+  migration_command  = ["python", "-m", "app.migrate"]
+  worker_command     = ["python", "-m", "app.worker"]
+}
+
+run "sqlite_on_efs_runs_every_process_in_one_task_after_its_migration" {
+  command = plan
+
+  variables {
+    efs = { file_system_id = "fs-0123", access_point_id = "fsap-0123" }
+  }
+
+  assert {
+    condition     = [for c in jsondecode(aws_ecs_task_definition.this["app"].container_definitions) : c.name] == ["migrate", "app", "worker"]
+    error_message = "The app task must hold the migration, the app and the worker, in that order."
+  }
+  assert {
+    condition     = [for c in jsondecode(aws_ecs_task_definition.this["app"].container_definitions) : c.essential] == [false, true, true]
+    error_message = "The migration container must be non-essential (it exits), the others essential."
+  }
+  assert {
+    condition = alltrue([for c in jsondecode(aws_ecs_task_definition.this["app"].container_definitions) :
+    try(c.dependsOn, null) == [{ containerName = "migrate", condition = "SUCCESS" }] if c.name != "migrate"])
+    error_message = "The app and the worker must start only after the migration exited 0."
+  }
+  assert {
+    condition = alltrue([for c in jsondecode(aws_ecs_task_definition.this["app"].container_definitions) :
+    contains([for m in c.mountPoints : m.containerPath], "/data")])
+    error_message = "Every container of the app task must mount the EFS volume."
+  }
+  assert {
+    condition     = length(aws_ecs_service.worker) == 0 && !contains(keys(aws_ecs_task_definition.this), "worker")
+    error_message = "With EFS the worker is a container of the app task, not a service."
+  }
+  assert {
+    condition     = output.app_task_migrates && aws_ecs_service.app.desired_count == 1 && aws_ecs_service.app.deployment_minimum_healthy_percent == 0 && aws_ecs_service.app.deployment_maximum_percent == 100
+    error_message = "One task, stopped before its replacement starts, and no deploy-time migration task."
+  }
+}
+
+run "a_database_server_keeps_a_migration_task_and_a_worker_service" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_ecs_task_definition.this)) == toset(["app", "migrate", "worker"])
+    error_message = "Without EFS: app, migrate and worker task definitions."
+  }
+  assert {
+    condition     = [for c in jsondecode(aws_ecs_task_definition.this["app"].container_definitions) : [c.name, try(c.dependsOn, null)]] == [["app", null]]
+    error_message = "Without EFS the app task is the app alone."
+  }
+  assert {
+    condition     = length(aws_ecs_service.worker) == 1 && !output.app_task_migrates
+    error_message = "Without EFS the worker is its own service and the deploy runs the migration task."
+  }
+}

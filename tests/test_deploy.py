@@ -107,6 +107,9 @@ def run():
         "migrated": handlers.migrate({}, None),
         "tables": table_names(),
         "model_tables": sorted(importlib.import_module(f"{package}.models").Base.metadata.tables),
+        "bookkeeping_tables": sorted(
+            importlib.import_module(f"{package}.migrate").BOOKKEEPING_TABLES
+        ),
         "health_db": http(handlers.handler, "GET", "/health/db"),
     }
     credentials = {"email": "lambda@example.com", "password": "correct horse battery staple"}
@@ -283,7 +286,9 @@ def run_on_lambda_runtime(
 def check_report(report: dict, answers: Answers, head: str, dialect: str) -> None:
     assert report["compiled_in_task"] == [], "modules of the zip compiled from source"
     assert report["migrated"] == {"status": "ok", "revision": head}
-    assert set(report["tables"]) == {*report["model_tables"], "alembic_version"}
+    # The models' tables, and Alembic's version and lineage.
+    assert set(report["tables"]) == {*report["model_tables"], *report["bookkeeping_tables"]}
+    assert "alembic_version" in report["bookkeeping_tables"]
 
     assert report["health_db"][0] == 200, report["health_db"]
     assert dialect in json.dumps(report["health_db"][1])

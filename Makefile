@@ -37,7 +37,7 @@ demo: .venv ## Render the default project into build/demo and serve it on http:/
 	$(MAKE) -C $(DEMO_DIR)/acme-orders-api run UV_PYTHON=$(PY_PATH)
 
 test: .venv ## Every test: hooks, every combination rendered, linted and type-checked, generated suites on SQLite and Postgres
-	$(UV) run pytest -n $(PYTEST_WORKERS)
+	$(UV) run pytest -n $(PYTEST_WORKERS) --durations=30
 
 test-fast: .venv ## Hooks and every combination rendered (no installs)
 	$(UV) run pytest -n $(PYTEST_WORKERS) -m "not slow"

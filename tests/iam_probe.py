@@ -3,7 +3,8 @@
 the rendered project's Python, from the project's root:
 
     python iam_probe.py URL             the flows of every deployed role, IAM enforced
-    python iam_probe.py URL --as ROLE   one role's flows (a child process of the above)
+    python iam_probe.py URL --as ROLE   one role's flows (a child process of the above):
+                                        api, worker or migrate
 
 The parent reads each function's (or ECS service's) role and settings from the emulator,
 assumes the role, then turns on moto's IAM enforcement (deploy.emulator.enforce_iam: from
@@ -46,14 +47,18 @@ PASSWORD = "correct horse battery staple"
 CONTENT = b"uploaded under the task's own role\n"
 
 
+ROLES = ("api", "worker", "migrate")
+
+
 def deployed_roles(aws: Aws, project: Project) -> dict[str, tuple[str, dict[str, str]]]:
-    """Role ARN and settings of what serves: the api and worker (function or service)."""
+    """Role ARN and settings of each deployed unit: the api and worker (function or
+    service) and the migration (function, or the one-off task's definition)."""
     prefix = f"{project.prefix}-dev"
     found: dict[str, tuple[str, dict[str, str]]] = {}
     if project.compute == "lambda":
         functions = aws.client("lambda")
         names = [f["FunctionName"] for f in functions.list_functions()["Functions"]]
-        for role in ("api", "worker"):
+        for role in ROLES:
             if f"{prefix}-{role}" in names:
                 config = functions.get_function_configuration(
                     FunctionName=f"{prefix}-{role}", Qualifier="live"
@@ -62,13 +67,24 @@ def deployed_roles(aws: Aws, project: Project) -> dict[str, tuple[str, dict[str,
         return found
     ecs = aws.client("ecs")
     described = ecs.describe_services(cluster=prefix, services=[prefix, f"{prefix}-worker"])
-    for service in described["services"]:
-        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
-        task = definition["taskDefinition"]
-        variables = task["containerDefinitions"][0].get("environment", [])
-        role = "worker" if service["serviceName"].endswith("-worker") else "api"
+    definitions = {
+        "worker" if service["serviceName"].endswith("-worker") else "api": service["taskDefinition"]
+        for service in described["services"]
+    }
+    definitions["migrate"] = f"{prefix}-migrate"
+    for role, definition in definitions.items():
+        task = ecs.describe_task_definition(taskDefinition=definition)["taskDefinition"]
+        (container,) = [c for c in task["containerDefinitions"] if c["name"] == CONTAINERS[role]]
+        variables = container.get("environment", [])
         found[role] = (task["taskRoleArn"], {pair["name"]: pair["value"] for pair in variables})
     return found
+
+
+# The migration reads the database owner's secret only: its settings name the JWT secret
+# as well (prod's start-up checks want one), but it never signs a token.
+MIGRATION_READS = {"DATABASE_SECRET_ARN"}
+# The container of each role's task definition whose settings the role runs with.
+CONTAINERS = {"api": "app", "worker": "worker", "migrate": "migrate"}
 
 
 def probe(url: str) -> dict[str, Any]:
@@ -76,6 +92,8 @@ def probe(url: str) -> dict[str, Any]:
     aws = Aws(REGION, endpoint_url=url)
     local = LocalEmulator(project)
     roles = deployed_roles(aws, project)
+    # The database owner's secret, which only the migration may read.
+    owner_secret = roles["migrate"][1].get("DATABASE_SECRET_ARN", "")
     environments = {}
     for role, (role_arn, deployed) in roles.items():
         assumed = aws.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=f"probe-{role}")
@@ -85,8 +103,11 @@ def probe(url: str) -> dict[str, Any]:
             # The secrets the deployed settings name (the database's is replaced by the
             # local database, but the role must still be able to read it).
             PROBE_SECRET_ARNS=",".join(
-                value for name, value in deployed.items() if name.endswith("_SECRET_ARN")
+                value
+                for name, value in deployed.items()
+                if name.endswith("_SECRET_ARN") and (role != "migrate" or name in MIGRATION_READS)
             ),
+            PROBE_FORBIDDEN_SECRET_ARN="" if role == "migrate" else owner_secret,
             PROBE_COMPUTE=project.compute,
             JOBS_WAIT_SECONDS="1",
         )
@@ -95,7 +116,7 @@ def probe(url: str) -> dict[str, Any]:
     mappings = paused_mappings(aws, project, roles)
     enforce_iam(url, True)
     try:
-        for role in ("api", "worker"):
+        for role in ROLES:
             if role in environments:
                 results[role] = child(role, url, environments[role])
     finally:
@@ -152,11 +173,30 @@ def package() -> str:
 
 
 def read_secrets(settings: Any) -> int:
+    """Reads each secret the role's settings name; the database owner's, unless the role
+    is the migration's, must be refused."""
     aws_module = import_module(f"{package()}.aws")
     arns = [arn for arn in os.environ["PROBE_SECRET_ARNS"].split(",") if arn]
     for arn in arns:
         aws_module.read_secret(settings, arn, "PROBE_SECRET_ARNS")
+    if forbidden := os.environ["PROBE_FORBIDDEN_SECRET_ARN"]:
+        config = import_module(f"{package()}.config")
+        try:
+            aws_module.read_secret(settings, forbidden, "PROBE_FORBIDDEN_SECRET_ARN")
+        except config.SettingsError:
+            pass
+        else:
+            raise AssertionError("this role can read the database owner's secret")
     return len(arns)
+
+
+def migrate_flows() -> dict[str, Any]:
+    """The migration with its own settings: it reads the owner's secret, then (on the
+    local database, migrated by the deploy already) finds nothing to do."""
+    config = import_module(f"{package()}.config")
+    migrate = import_module(f"{package()}.migrate")
+    settings = config.get_settings()
+    return {"secrets_read": read_secrets(settings), "revision": migrate.upgrade()}
 
 
 def api_flows() -> dict[str, Any]:
@@ -260,12 +300,13 @@ def worker_flows() -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
-    parser.add_argument("--as", dest="role", choices=["api", "worker"])
+    parser.add_argument("--as", dest="role", choices=ROLES)
     arguments = parser.parse_args()
     if arguments.role is None:
         result = probe(arguments.url)
     else:
-        result = {"api": api_flows, "worker": worker_flows}[arguments.role]()
+        flows = {"api": api_flows, "worker": worker_flows, "migrate": migrate_flows}
+        result = flows[arguments.role]()
     print(json.dumps(result))
 
 

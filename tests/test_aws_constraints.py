@@ -294,6 +294,21 @@ NAME_GROUPS = groups(
 )
 
 
+def role_names(text: str, role: dict[str, Any], prefix: str) -> list[str]:
+    """The names a role resource creates: one, or one per key of the local map it is
+    made `for_each` of (whose entries are objects: `key = { ... }`)."""
+    name = one(role["name"]).replace("${var.name}", prefix)
+    for_each = role.get("for_each")
+    if for_each is None:
+        return [name]
+    local = re.fullmatch(r"\$\{local\.(\w+)\}", one(for_each))
+    assert local, f"for_each of {for_each} is not a local map"
+    (declared,) = [block[local[1]] for block in parsed(text)["locals"] if local[1] in block]
+    keys = re.findall(r"'(\w+)': \{", one(declared))
+    assert keys, declared
+    return [name.replace("${each.key}", key) for key in keys]
+
+
 @pytest.mark.parametrize("group", NAME_GROUPS, ids=group_id)
 def test_role_and_function_names_fit_for_the_longest_slug(
     group: Group, tmp_path: Path, cookiecutter_config: Path
@@ -304,10 +319,11 @@ def test_role_and_function_names_fit_for_the_longest_slug(
         prefix = stack_arguments(group.files, environment)["name"]
         assert len(prefix) <= 40, prefix
         for module in ROLE_FILES:
-            for role in resources(group.files.get(module, ""), "aws_iam_role").values():
-                role_name = one(role["name"]).replace("${var.name}", prefix)
-                assert "${" not in role_name, f"{module}: {role_name} is not resolved"
-                assert len(role_name) <= 64, f"{module}: {role_name}"
+            text = group.files.get(module, "")
+            for role in resources(text, "aws_iam_role").values():
+                for role_name in role_names(text, role, prefix):
+                    assert "${" not in role_name, f"{module}: {role_name} is not resolved"
+                    assert len(role_name) <= 64, f"{module}: {role_name}"
         if lambda_functions:
             for function in ("api", "migrate", "worker"):
                 assert len(f"{prefix}-{function}") <= 64

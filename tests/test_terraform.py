@@ -178,13 +178,22 @@ def test_every_bucket_refuses_plain_http(full_render: Path, module: str) -> None
         ), f"{module}: bucket {bucket} lacks a TLS-only policy"
 
 
+def merged_names(expression: str) -> set[str]:
+    """The names a `merge(local.common_environment, { NAME = ... })` local adds."""
+    assert expression.startswith("${merge(local.common_environment,{"), expression
+    return set(re.findall(r"'([A-Z][A-Z0-9_]*)':", expression))
+
+
 def test_app_settings_hold_no_secret_values(full_render: Path) -> None:
-    stack = full_render / "infra" / "modules" / "stack"
-    settings = one(declared(stack, "locals")["app_environment"])
-    assert {"JWT_SECRET_ARN", "DATABASE_SECRET_ARN", "UPLOADS_BUCKET", "JOBS_QUEUE_URL"} <= set(
-        settings
-    )
-    for name, value in settings.items():
+    """Neither the app's settings nor the migrations' carry a secret value; the app
+    logs in to the database with IAM tokens, only the migrations get the owner's secret."""
+    locals_ = declared(full_render / "infra" / "modules" / "stack", "locals")
+    common = one(locals_["common_environment"])
+    assert {"JWT_SECRET_ARN", "DATABASE_HOST", "UPLOADS_BUCKET", "JOBS_QUEUE_URL"} <= set(common)
+    assert merged_names(one(locals_["app_environment"])) == {"DATABASE_IAM_USER"}
+    migration = merged_names(one(locals_["migration_environment"]))
+    assert migration == {"DATABASE_SECRET_ARN", "DATABASE_APP_ROLE"}
+    for name, value in {**common, **dict.fromkeys(migration, "")}.items():
         if re.search(r"SECRET|PASSWORD|TOKEN|KEY", name):
             assert name.endswith("_ARN"), f"{name} would carry a secret value"
         assert not re.search(r"password|secret_string", str(value), re.IGNORECASE), name
@@ -380,12 +389,13 @@ def test_the_ecs_task_layout_keeps_sqlite_to_one_writer(
     tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
 ) -> None:
     """SQLite on EFS: migration, app and worker are containers of the one app task, the
-    migration first; with a database server they are a task and two services. Planned
-    by `terraform test` with a mocked provider (tests/terraform/ecs_task_layout.tftest.hcl)."""
+    migration first; with a database server they are a task and two services, and the
+    migration task alone has the migration's role and settings. Planned by `terraform
+    test` with a mocked provider (tests/terraform/ecs_task_layout.tftest.hcl)."""
     answers = next(a for a in SLOW_SUBSET if a["compute"] == "ecs")
     module = render(answers, tmp_path, cookiecutter_config) / "infra" / "modules" / "ecs_service"
     (module / "tests").mkdir()
     shutil.copy(TFTESTS / "ecs_task_layout.tftest.hcl", module / "tests")
     run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], module, terraform_env)
     result = run(["terraform", "test", "-no-color"], module, terraform_env)
-    assert "2 passed, 0 failed" in result.stdout, result.stdout
+    assert "3 passed, 0 failed" in result.stdout, result.stdout

@@ -153,7 +153,7 @@ WEB_ORIGIN = "https://app.example.com"
 def app_environment(
     client: dict[str, Any], answers: Answers, name: str, unit: str
 ) -> dict[str, str]:
-    """The environment of one of the app's task definitions or functions (app/api, worker)."""
+    """The environment of one of the app's task definitions or functions: api, migrate, worker."""
     if answers["compute"] == "lambda":
         function = boto3.client("lambda", **client).get_function_configuration(
             FunctionName=f"{name}-{unit}"
@@ -244,6 +244,87 @@ def assert_the_database_survives_a_zone(client: dict[str, Any], project: str) ->
     else:
         (instance,) = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"]
         assert instance["MultiAZ"]
+
+
+def role_documents(iam: Any, role_arn: str) -> list[dict[str, Any]]:
+    """The role's inline policy documents (the stack attaches its own policies inline)."""
+    role = role_arn.rsplit("/", 1)[-1]
+    return [
+        json.loads(urllib.parse.unquote(document) if isinstance(document, str) else json.dumps(document))
+        for document in (
+            iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+            for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
+        )
+    ]
+
+
+def may(iam: Any, role_arn: str, action: str, resource: str) -> bool:
+    """Whether an Allow of the role's inline policies covers `action` on `resource`."""
+    for document in role_documents(iam, role_arn):
+        statements = document["Statement"]
+        for statement in statements if isinstance(statements, list) else [statements]:
+            actions, resources = statement["Action"], statement["Resource"]
+            if statement["Effect"] == "Allow" and any(
+                fnmatch.fnmatchcase(action, pattern)
+                for pattern in ([actions] if isinstance(actions, str) else actions)
+            ) and any(
+                fnmatch.fnmatchcase(resource, pattern)
+                for pattern in ([resources] if isinstance(resources, str) else resources)
+            ):
+                return True
+    return False
+
+
+def unit_roles(client: dict[str, Any], answers: Answers, name: str) -> dict[str, str]:
+    """The role ARN each unit runs as: api, migrate and (with jobs) worker."""
+    units = ["api", "migrate"] + (["worker"] if answers["use_background_jobs"] == "y" else [])
+    if answers["compute"] == "lambda":
+        functions = boto3.client("lambda", **client)
+        return {
+            unit: functions.get_function_configuration(FunctionName=f"{name}-{unit}")["Role"]
+            for unit in units
+        }
+    ecs = boto3.client("ecs", **client)
+    return {
+        unit: ecs.describe_task_definition(
+            taskDefinition=name if unit == "api" else f"{name}-{unit}"
+        )["taskDefinition"]["taskRoleArn"]
+        for unit in units
+    }
+
+
+def assert_the_app_is_not_the_database_owner(
+    client: dict[str, Any], answers: Answers, project: str
+) -> None:
+    """The API and worker log in as the app's database user with IAM tokens: their roles
+    may connect as that user (rds-db:connect on the database's resource ID) and cannot
+    read the master user's secret. Only the migrations' role reads it, and the migrations
+    are told which user to grant."""
+    name = f"{resource_prefix(project)}-dev"
+    rds, iam = boto3.client("rds", **client), boto3.client("iam", **client)
+    if answers["database"] == "aurora-serverless":
+        (database,) = rds.describe_db_clusters(DBClusterIdentifier=name)["DBClusters"]
+        resource_id, secret_arn = database["DbClusterResourceId"], database["MasterUserSecret"]["SecretArn"]
+    else:
+        (database,) = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"]
+        resource_id, secret_arn = database["DbiResourceId"], database["MasterUserSecret"]["SecretArn"]
+    assert database["IAMDatabaseAuthenticationEnabled"] is True
+    roles = unit_roles(client, answers, name)
+    migration = app_environment(client, answers, name, "migrate")
+    user = migration["DATABASE_APP_ROLE"]
+    assert migration["DATABASE_SECRET_ARN"] == secret_arn
+    assert "DATABASE_IAM_USER" not in migration
+    dbuser = f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{resource_id}/{user}"
+    for unit in set(roles) - {"migrate"}:
+        settings = app_environment(client, answers, name, unit)
+        assert settings["DATABASE_IAM_USER"] == user, unit
+        assert "DATABASE_SECRET_ARN" not in settings, unit
+        assert may(iam, roles[unit], "rds-db:connect", dbuser), unit
+        assert not may(iam, roles[unit], "rds-db:connect", f"{dbuser.rsplit('/', 1)[0]}/postgres")
+        assert not may(iam, roles[unit], "secretsmanager:GetSecretValue", secret_arn), unit
+        assert roles[unit] != roles["migrate"], unit
+    assert may(iam, roles["migrate"], "secretsmanager:GetSecretValue", secret_arn)
+    assert not may(iam, roles["migrate"], "rds-db:connect", dbuser)
 
 
 def assert_only_restorable_snapshots_remain(
@@ -340,6 +421,8 @@ def test_dev_environment_applies_on_the_emulator(
             assert_the_queue_outlasts_its_worker(client, answers, project.name)
         if prod_database(answers):
             assert_the_database_survives_a_zone(client, project.name)
+        if answers["database"] != "sqlite":
+            assert_the_app_is_not_the_database_owner(client, answers, project.name)
         if answers["database"] == "sqlite":
             stack = json.loads(terraform(dev, terraform_env, "output", "-json", "stack"))
             assert_sqlite_has_one_task_that_migrates_first(client, project.name, stack)

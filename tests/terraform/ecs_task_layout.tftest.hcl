@@ -1,6 +1,7 @@
 # Copied into a rendered infra/modules/ecs_service by tests/test_terraform.py and planned
-# with a mocked provider: which containers each task definition holds, and what starts
-# them, for SQLite on EFS and for a database server.
+# with a mocked provider: which containers each task definition holds, what starts them
+# and which role and settings the migration has, for SQLite on EFS and for a database
+# server.
 
 mock_provider "aws" {
   mock_data "aws_vpc" {
@@ -66,10 +67,43 @@ run "sqlite_on_efs_runs_every_process_in_one_task_after_its_migration" {
     condition     = output.app_task_migrates && aws_ecs_service.app.desired_count == 1 && aws_ecs_service.app.deployment_minimum_healthy_percent == 0 && aws_ecs_service.app.deployment_maximum_percent == 100
     error_message = "One task, stopped before its replacement starts, and no deploy-time migration task."
   }
+  assert {
+    condition     = length(aws_iam_role.migration) == 0
+    error_message = "With EFS the migration runs in the app task, with the app's role."
+  }
+}
+
+run "efs_refuses_a_migration_role_its_app_task_could_not_have" {
+  command = plan
+
+  variables {
+    efs       = { file_system_id = "fs-0123", access_point_id = "fsap-0123" }
+    migration = { policy_json = "{}", environment = { APP_ENV = "dev" } }
+  }
+
+  expect_failures = [var.migration]
 }
 
 run "a_database_server_keeps_a_migration_task_and_a_worker_service" {
   command = plan
+
+  variables {
+    migration = {
+      policy_json = "{\"Statement\":[\"the migrations' own\"]}"
+      environment = { APP_ENV = "dev", DATABASE_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:owner" }
+    }
+  }
+
+  override_resource {
+    target          = aws_iam_role.task
+    override_during = plan
+    values          = { arn = "arn:aws:iam::123456789012:role/app-dev-ecs-task" }
+  }
+  override_resource {
+    target          = aws_iam_role.migration[0]
+    override_during = plan
+    values          = { arn = "arn:aws:iam::123456789012:role/app-dev-ecs-migration" }
+  }
 
   assert {
     condition     = toset(keys(aws_ecs_task_definition.this)) == toset(["app", "migrate", "worker"])
@@ -82,5 +116,26 @@ run "a_database_server_keeps_a_migration_task_and_a_worker_service" {
   assert {
     condition     = length(aws_ecs_service.worker) == 1 && !output.app_task_migrates
     error_message = "Without EFS the worker is its own service and the deploy runs the migration task."
+  }
+  assert {
+    condition     = one(jsondecode(aws_ecs_task_definition.this["migrate"].container_definitions)).environment == [{ name = "APP_ENV", value = "dev" }, { name = "DATABASE_SECRET_ARN", value = "arn:aws:secretsmanager:us-east-1:123456789012:secret:owner" }]
+    error_message = "The migration task must run with the migration's settings."
+  }
+  assert {
+    condition = alltrue([for key in ["app", "worker"] :
+    one(jsondecode(aws_ecs_task_definition.this[key].container_definitions)).environment == [{ name = "APP_ENV", value = "dev" }]])
+    error_message = "The app and worker must run with the app's settings, without the owner's secret."
+  }
+  assert {
+    condition     = length(aws_iam_role.migration) == 1 && aws_iam_role_policy.migration[0].policy == var.migration.policy_json
+    error_message = "The migration task must have a role of its own holding the migration's policy."
+  }
+  assert {
+    condition = { for key, definition in aws_ecs_task_definition.this : key => definition.task_role_arn } == {
+      app     = "arn:aws:iam::123456789012:role/app-dev-ecs-task"
+      migrate = "arn:aws:iam::123456789012:role/app-dev-ecs-migration"
+      worker  = "arn:aws:iam::123456789012:role/app-dev-ecs-task"
+    }
+    error_message = "Only the migration task may run as the migration's role."
   }
 }

@@ -42,10 +42,13 @@ from deploy.project import Project
 from deploy.steps import StepError, say
 
 DIRECTORY = ".deploy-local"
-# The settings that locate the deployed database, replaced by the local one.
+# The settings that locate the deployed database and log in to it, replaced by the local
+# one (which has no IAM authentication and no app role to grant).
 DATABASE_SETTINGS = (
     "DATABASE_URL",
     "DATABASE_SECRET_ARN",
+    "DATABASE_IAM_USER",
+    "DATABASE_APP_ROLE",
     "DATABASE_HOST",
     "DATABASE_PORT",
     "DATABASE_NAME",

@@ -14,7 +14,7 @@ import httpx2
 {%- if cookiecutter.use_s3_uploads == "y" %}
 from fastapi.testclient import TestClient
 {%- endif %}
-from sqlalchemy import delete, inspect, text
+from sqlalchemy import TextClause, delete, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
@@ -48,22 +48,24 @@ def fresh_database(backend: str, directory: Path, server: str = POSTGRES_URL) ->
         return
     admin_url = normalise_database_url(server)
     name = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_settings(admin_url.render_as_string(hide_password=False))
-
-    async def run(statement: str) -> None:
-        engine = build_engine(admin, pooled=False)
-        try:
-            async with engine.connect() as conn:
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
-                await conn.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    server_url = admin_url.render_as_string(hide_password=False)
+    asyncio.run(execute(server_url, f'CREATE DATABASE "{name}"'))
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
-        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def execute(database_url: str, *statements: str | TextClause) -> None:
+    """Runs `statements` one by one, each committed (CREATE DATABASE needs it)."""
+    engine = build_engine(make_settings(database_url), pooled=False)
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            for statement in statements:
+                await conn.execute(text(statement) if isinstance(statement, str) else statement)
+    finally:
+        await engine.dispose()
 
 
 @asynccontextmanager

@@ -22,11 +22,9 @@ from structlog.testing import capture_logs
 
 from {{ cookiecutter.package_name }}.config import Settings
 {%- if cookiecutter.use_background_jobs == "y" %}
-from {{ cookiecutter.package_name }}.db import Database, build_engine, utcnow
+from {{ cookiecutter.package_name }}.db import Database, utcnow
 from {{ cookiecutter.package_name }}.jobs.base import JobContext
 from {{ cookiecutter.package_name }}.jobs.registry import run_message
-{%- else %}
-from {{ cookiecutter.package_name }}.db import build_engine
 {%- endif %}
 from {{ cookiecutter.package_name }}.lambda_handler import container_loop, http_handler
 from {{ cookiecutter.package_name }}.main import create_app
@@ -34,7 +32,7 @@ from {{ cookiecutter.package_name }}.migrate import upgrade
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 {%- endif %}
-from tests.helpers import PASSWORD, POSTGRES_URL, fresh_database, make_settings
+from tests.helpers import PASSWORD, POSTGRES_URL, execute, fresh_database, make_settings
 from tests.test_lambda import FakeContext, body_of, http_v2
 
 if TYPE_CHECKING:
@@ -59,14 +57,7 @@ class RotatingDatabase:
         )
 
     async def admin(self, *statements: str | TextClause) -> None:
-        engine = build_engine(make_settings(self.admin_url), pooled=False)
-        try:
-            async with engine.connect() as conn:
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
-                for statement in statements:
-                    await conn.execute(text(statement) if isinstance(statement, str) else statement)
-        finally:
-            await engine.dispose()
+        await execute(self.admin_url, *statements)
 
     async def rotate(self) -> None:
         """What RDS does: a new password, stored in the secret; then every session of the
@@ -91,7 +82,8 @@ def rotating(moto_url: str, tmp_path: Path) -> Iterator[RotatingDatabase]:
     role, password = f"app_{uuid.uuid4().hex[:12]}", f"first-{uuid.uuid4().hex}"
     secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
     with fresh_database("postgresql", tmp_path) as url:
-        upgrade(url)
+        # The migrations make the role the app's user, as in AWS.
+        upgrade(url, settings=make_settings(url, database_app_role=role))
         parts = make_url(url)
         arn = secrets.create_secret(
             Name=f"rds/{role}",
@@ -106,13 +98,7 @@ def rotating(moto_url: str, tmp_path: Path) -> Iterator[RotatingDatabase]:
             ),
         )["ARN"]
         database = RotatingDatabase(url, role, arn, secrets, moto_url)
-        asyncio.run(
-            database.admin(
-                f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}'",
-                f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
-                f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
-            )
-        )
+        asyncio.run(database.admin(f"ALTER ROLE \"{role}\" PASSWORD '{password}'"))
         try:
             yield database
         finally:
@@ -123,7 +109,7 @@ def rotating(moto_url: str, tmp_path: Path) -> Iterator[RotatingDatabase]:
 
 def rereads(logged: list[MutableMapping[str, Any]]) -> int:
     """How many times the secret was read again (once per rotation is the contract)."""
-    return sum(entry["event"] == "database_secret_reread" for entry in logged)
+    return sum(entry["event"] == "database_login_renewed" for entry in logged)
 
 
 def test_the_api_follows_a_rotated_secret(rotating: RotatingDatabase) -> None:

@@ -16,6 +16,7 @@ from {{ cookiecutter.package_name }}.config import (
     get_settings,
     is_sqlite_url,
 )
+from {{ cookiecutter.package_name }}.db import database_url
 
 
 @pytest.fixture
@@ -89,6 +90,8 @@ def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
         ("CORS_ORIGINS", "app.example.com"),
         ("LOG_LEVEL", "LOUD"),
         ("LOG_JSON", "sometimes"),
+        ("DATABASE_IAM_USER", "App-User"),
+        ("DATABASE_APP_ROLE", "app; DROP TABLE users"),
 {%- if cookiecutter.use_background_jobs == "y" %}
         ("JOBS_BACKEND", "celery"),
         ("JOBS_WAIT_SECONDS", "21"),
@@ -105,6 +108,34 @@ def test_bad_value_names_the_variable(env: pytest.MonkeyPatch, variable: str, va
     message = str(caught.value)
     assert variable in message
     assert "\n" not in message
+
+
+IAM_LOGIN = {"DATABASE_IAM_USER": "app_user", "DATABASE_HOST": "db", "DATABASE_NAME": "app"}
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({**IAM_LOGIN, "DATABASE_URL": "postgresql://u:p@db/app"}, "DATABASE_IAM_USER"),
+        ({**IAM_LOGIN, "DATABASE_SECRET_ARN": "arn:aws:secretsmanager:x"}, "DATABASE_IAM_USER"),
+        ({"DATABASE_IAM_USER": "app_user", "DATABASE_NAME": "app"}, "DATABASE_HOST"),
+        ({"DATABASE_IAM_USER": "app_user", "DATABASE_HOST": "db"}, "DATABASE_NAME"),
+        ({**IAM_LOGIN, "DB_SSL": "disable"}, "DB_SSL"),
+    ],
+)
+def test_an_iam_login_needs_a_server_and_tls_and_nothing_else(
+    env: pytest.MonkeyPatch, given: dict[str, str], named: str
+) -> None:
+    for variable, value in given.items():
+        env.setenv(variable, value)
+    with pytest.raises(SettingsError, match=named):
+        get_settings()
+
+
+def test_an_iam_login_builds_a_url_without_a_password(env: pytest.MonkeyPatch) -> None:
+    for variable, value in {**IAM_LOGIN, "DB_SSL": "require"}.items():
+        env.setenv(variable, value)
+    assert database_url(get_settings()) == "postgresql+asyncpg://app_user@db:5432/app"
 
 
 def test_password_in_bad_url_is_not_echoed(env: pytest.MonkeyPatch) -> None:

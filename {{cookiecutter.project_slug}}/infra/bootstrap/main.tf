@@ -264,7 +264,7 @@ data "aws_iam_policy_document" "boundary" {
   statement {
     sid = "WhatTheStackRolesUse"
     actions = [
-      for service in ["ec2", "ecr", "elasticfilesystem", "kms", "logs", "s3", "secretsmanager", "sqs", "xray"] : "${service}:*"
+      for service in ["ec2", "ecr", "elasticfilesystem", "kms", "logs",{% if cookiecutter.database != "sqlite" %} "rds-db",{% endif %} "s3", "secretsmanager", "sqs", "xray"] : "${service}:*"
     ]
     resources = ["*"]
   }

@@ -14,6 +14,7 @@ from {{ cookiecutter.package_name }}.config import Settings, SettingsError
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
+    from mypy_boto3_rds import RDSClient
 {%- if cookiecutter.use_s3_uploads == "y" %}
     from mypy_boto3_s3 import S3Client
 {%- endif %}
@@ -71,6 +72,21 @@ def sqs_client(settings: Settings, *, long_poll_seconds: int = 0) -> SQSClient:
     )
     return client
 {%- endif %}
+
+
+def database_auth_token(settings: Settings, host: str, port: int, user: str) -> str:
+    """An RDS IAM authentication token for `user`, signed here with the process's own AWS
+    credentials (no request to AWS). "Each token has a lifetime of 15 minutes" and serves
+    only to open a connection (RDS User Guide, IAM database authentication)."""
+    from botocore.exceptions import BotoCoreError
+
+    client: RDSClient = _client("rds", settings.aws_region, settings.aws_endpoint_url)
+    try:
+        return client.generate_db_auth_token(
+            DBHostname=host, Port=port, DBUsername=user, Region=settings.aws_region
+        )
+    except BotoCoreError as error:
+        raise SettingsError(f"DATABASE_IAM_USER: cannot sign a token ({error})") from None
 
 
 # Secret strings by (ARN, region, endpoint): read once, and again only when asked.

@@ -7,6 +7,7 @@ message is one line naming each offending variable.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -17,6 +18,8 @@ from sqlalchemy.exc import ArgumentError
 # Public on purpose: anyone can read it here, which is why prod refuses it.
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-prod"  # noqa: S105
 MIN_PROD_JWT_SECRET_BYTES = 32
+# Postgres folds unquoted names to lower case and keeps 63 bytes of them.
+DATABASE_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 Environment = Literal["local", "test", "dev", "staging", "prod"]
 # libpq's sslmode names, which asyncpg also accepts for its `ssl` argument.
@@ -45,6 +48,14 @@ class Settings(BaseSettings):
     # URL instead; DATABASE_HOST/PORT/NAME override what the secret holds (RDS-managed
     # secrets hold only the username and password).
     database_secret_arn: str = ""
+    # Log in as this database user with an RDS IAM token instead, signed with the process's
+    # own AWS credentials for each new connection: no password anywhere. Needs
+    # DATABASE_HOST and DATABASE_NAME.
+    database_iam_user: str = ""
+    # The user the app logs in as (its DATABASE_IAM_USER), for the migrations, which run as
+    # the database's owner: after upgrading they grant that user the app's privileges on
+    # the app's tables, and no more (Postgres only).
+    database_app_role: str = ""
     database_host: str = ""
     database_port: int | None = Field(None, ge=1, le=65535)
     database_name: str = ""
@@ -104,6 +115,17 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
         return normalise_database_url(value).render_as_string(hide_password=False)
+
+    @field_validator("database_iam_user", "database_app_role")
+    @classmethod
+    def _database_role_name(cls, value: str) -> str:
+        # Interpolated into GRANT statements (an identifier cannot be a bind parameter).
+        if value and not DATABASE_ROLE_NAME.fullmatch(value):
+            raise ValueError(
+                "must be a lower-case Postgres role name: a letter or _, then letters, "
+                "digits or _ (at most 63)"
+            )
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -183,6 +205,23 @@ class Settings(BaseSettings):
             raise ValueError(
                 "DATABASE_SECRET_ARN: set either DATABASE_URL or DATABASE_SECRET_ARN, not both"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _iam_user_needs_a_server(self) -> Settings:
+        if not self.database_iam_user:
+            return self
+        if self.database_secret_arn or "database_url" in self.model_fields_set:
+            raise ValueError(
+                "DATABASE_IAM_USER: set it instead of DATABASE_URL and DATABASE_SECRET_ARN"
+            )
+        missing = [name for name in ("database_host", "database_name") if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"DATABASE_IAM_USER: needs {' and '.join(missing).upper()} too")
+        # With IAM database authentication "network traffic to and from the database is
+        # encrypted using SSL/TLS" (RDS User Guide): the token never travels in the clear.
+        if self.db_ssl in ("disable", "allow"):
+            raise ValueError("DB_SSL: IAM database authentication needs TLS (e.g. require)")
         return self
 
     @model_validator(mode="after")

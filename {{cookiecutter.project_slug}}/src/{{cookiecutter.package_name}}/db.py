@@ -6,12 +6,16 @@ connection and loads no database driver. SQLite and Postgres share every line ab
 
 With DATABASE_SECRET_ARN, every new connection takes its user and password from the
 secret, and a refused login reads the secret again: RDS rotates it (every 7 days by
-default) while the app runs, and connections opened before keep working.
+default) while the app runs, and connections opened before keep working. With
+DATABASE_IAM_USER (what the deployed app uses), a new connection logs in with an RDS IAM
+token the process signs itself: there is no password to read or rotate.
 """
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
-from {{ cookiecutter.package_name }}.aws import read_json_secret
+from {{ cookiecutter.package_name }}.aws import database_auth_token, read_json_secret
 from {{ cookiecutter.package_name }}.config import Settings, SettingsError, is_sqlite_url
 
 # Deterministic constraint names let Alembic's batch mode rebuild SQLite tables and
@@ -48,6 +52,11 @@ CONNECT_TIMEOUT_SECONDS = 5
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # Postgres's answers to a wrong password, and to a user that does not exist (yet).
 AUTHENTICATION_FAILED = {"28P01", "28000"}
+DEFAULT_PORT = 5432
+# IAM tokens live 15 minutes. "Connections that use the same authentication token are not
+# throttled", new ones are past 200 a second (RDS User Guide, IAM database
+# authentication), so a process reuses its token for new connections for 10 minutes.
+IAM_TOKEN_REUSE_SECONDS = 10 * 60
 # "WAL does not work over a network filesystem" (sqlite.org/wal.html: its index is shared
 # memory, one host's). EFS mounts as nfs4; the rollback journal needs only the POSIX
 # locks NFS provides.
@@ -85,7 +94,16 @@ class Base(DeclarativeBase):
 
 
 def database_url(settings: Settings) -> str:
-    """DATABASE_URL, or the Postgres URL built from DATABASE_SECRET_ARN (as last read)."""
+    """DATABASE_URL, or the Postgres URL built from DATABASE_SECRET_ARN (as last read), or
+    DATABASE_IAM_USER's (without a password: each connection signs its own token)."""
+    if settings.database_iam_user:
+        return URL.create(
+            "postgresql+asyncpg",
+            username=settings.database_iam_user,
+            host=settings.database_host,
+            port=settings.database_port or DEFAULT_PORT,
+            database=settings.database_name,
+        ).render_as_string(hide_password=False)
     if not settings.database_secret_arn:
         return settings.database_url
     secret = read_json_secret(settings, settings.database_secret_arn, "DATABASE_SECRET_ARN")
@@ -102,7 +120,7 @@ def database_url(settings: Settings) -> str:
             "(set DATABASE_HOST / DATABASE_NAME for what RDS does not store)"
         )
     try:
-        port = int(settings.database_port or secret.get("port") or 5432)
+        port = int(settings.database_port or secret.get("port") or DEFAULT_PORT)
     except (TypeError, ValueError):
         raise SettingsError("DATABASE_SECRET_ARN: the secret's port is not a number") from None
     url = URL.create(
@@ -124,7 +142,7 @@ def build_engine(
     `pooled=False` gives short-lived tools (migrations) a connection per use.
     `foreign_keys=False` lets Alembic rebuild SQLite tables without cascading deletes.
     """
-    follows_secret = url is None and bool(settings.database_secret_arn)
+    credentials = None if url is not None else connection_credentials(settings)
     url = url or database_url(settings)
     pool: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if is_sqlite_url(url):
@@ -147,9 +165,23 @@ def build_engine(
         connect_args={"ssl": settings.db_ssl, "timeout": CONNECT_TIMEOUT_SECONDS},
         **pool,
     )
-    if follows_secret:
-        _follow_secret_rotation(engine, settings)
+    if credentials is not None:
+        _log_in_per_connection(engine, credentials)
     return engine
+
+
+# asyncpg's user and password for a new connection: as last known, or (`fresh`) anew.
+Credentials = Callable[[bool], dict[str, str]]
+
+
+def connection_credentials(settings: Settings) -> Credentials | None:
+    """Where each new connection gets its login, when the settings name a source that
+    changes while the app runs (a rotated secret, an expiring token)."""
+    if settings.database_iam_user:
+        return IamTokens(settings)
+    if settings.database_secret_arn:
+        return lambda fresh: secret_credentials(settings, fresh=fresh)
+    return None
 
 
 def secret_credentials(settings: Settings, *, fresh: bool = False) -> dict[str, str]:
@@ -160,19 +192,43 @@ def secret_credentials(settings: Settings, *, fresh: bool = False) -> dict[str, 
     return {"user": str(secret.get("username")), "password": str(secret.get("password"))}
 
 
-def _follow_secret_rotation(engine: AsyncEngine, settings: Settings) -> None:
+class IamTokens:
+    """DATABASE_IAM_USER's login: a token signed with the process's AWS credentials,
+    reused for IAM_TOKEN_REUSE_SECONDS, signed anew when `fresh` (a refused login: the
+    credentials it was signed with may have expired before the token did)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._token = ""
+        self._signed_at = 0.0
+
+    def __call__(self, fresh: bool) -> dict[str, str]:
+        settings = self._settings
+        now = time.monotonic()
+        if fresh or not self._token or now - self._signed_at > IAM_TOKEN_REUSE_SECONDS:
+            self._token = database_auth_token(
+                settings,
+                settings.database_host,
+                settings.database_port or DEFAULT_PORT,
+                settings.database_iam_user,
+            )
+            self._signed_at = now
+        return {"user": settings.database_iam_user, "password": self._token}
+
+
+def _log_in_per_connection(engine: AsyncEngine, credentials: Credentials) -> None:
     @event.listens_for(engine.sync_engine, "do_connect")
     def _connect(dialect: Dialect, _record: object, cargs: Any, cparams: dict[str, Any]) -> Any:
-        cparams.update(secret_credentials(settings))
+        cparams.update(credentials(False))
         try:
             return dialect.connect(*cargs, **cparams)
         except Exception as error:
             if getattr(error, "sqlstate", None) not in AUTHENTICATION_FAILED:
                 raise
-        # Rotated since the last read. The read blocks the event loop briefly, once per
-        # rotation; a second refusal is a real error and propagates.
-        log.info("database_secret_reread")
-        cparams.update(secret_credentials(settings, fresh=True))
+        # Rotated or expired since the last read. The read (or signature) blocks the event
+        # loop briefly, once per change; a second refusal is a real error and propagates.
+        log.info("database_login_renewed")
+        cparams.update(credentials(True))
         return dialect.connect(*cargs, **cparams)
 
 

@@ -3,6 +3,10 @@
 What `make migrate`, an ECS migration task or container and the migration Lambda run.
 Exits non-zero on failure.
 
+With DATABASE_APP_ROLE (Postgres), each run then grants that role, the one the app logs
+in as, the app's privileges and no more (`grant_app_role`): migrations run as the
+database's owner, the API and worker as a user that owns nothing.
+
 A rollback runs the previous release on the newer schema (migrations expand, then
 contract, over two releases), and where migrations run as a task starts (SQLite on EFS)
 that release migrates first. Each upgrade therefore records the revisions it descends
@@ -13,6 +17,7 @@ alone when its own head is among them, and refuses one from another branch.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import structlog
@@ -21,7 +26,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Column, MetaData, String, Table, delete, insert, inspect, select
+from sqlalchemy import Column, MetaData, String, Table, delete, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_settings
@@ -58,9 +63,10 @@ def alembic_config(database_url: str | None = None, *, settings: Settings | None
     return config
 
 
-def upgrade(database_url: str | None = None) -> str:
-    """Applies every pending migration; returns the revision the database is now at."""
-    config = alembic_config(database_url)
+def upgrade(database_url: str | None = None, *, settings: Settings | None = None) -> str:
+    """Applies every pending migration; returns the revision the database is now at.
+    `settings` replaces the environment's (DATABASE_APP_ROLE, DB_SSL)."""
+    config = alembic_config(database_url, settings=settings)
     command.upgrade(config, "head")
     newer = config.attributes.get("newer_revision")
     head = ScriptDirectory.from_config(config).get_current_head()
@@ -95,6 +101,33 @@ def record_lineage(connection: Connection, script: ScriptDirectory) -> None:
     connection.execute(delete(_lineage))
     if lineage:
         connection.execute(insert(_lineage), [{"revision": r} for r in sorted(lineage)])
+
+
+def grant_app_role(connection: Connection, role: str, tables: Iterable[str]) -> None:
+    """Makes `role` the app's login, able to read and write the rows of `tables` (the
+    models') and nothing more: it owns nothing, so it cannot create, alter, truncate or
+    drop a table, nor touch Alembic's. Run as the owner after each upgrade, so a table a
+    migration adds is granted in the same run. Idempotent."""
+    quote = connection.dialect.identifier_preparer.quote
+    exists = connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    if not exists:
+        connection.execute(text(f"CREATE ROLE {quote(role)} LOGIN"))
+    # RDS: "GRANT rds_iam TO <user>" lets the user log in with an IAM token (RDS User Guide,
+    # Creating a database account using IAM authentication). The role exists only on RDS.
+    if connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam'")):
+        connection.execute(text(f"GRANT rds_iam TO {quote(role)}"))
+    database = connection.scalar(text("SELECT current_database()"))
+    connection.execute(text(f"GRANT CONNECT ON DATABASE {quote(database)} TO {quote(role)}"))
+    # PostgreSQL 15 stopped granting CREATE on the public schema to every role; engines
+    # 14 and older still do, so the app's role could create tables there.
+    connection.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quote(role)}"))
+    for table in sorted(tables):
+        connection.execute(
+            text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {quote(table)} TO {quote(role)}")
+        )
+    # The models' integer keys draw from sequences (nextval needs USAGE).
+    connection.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {quote(role)}"))
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:

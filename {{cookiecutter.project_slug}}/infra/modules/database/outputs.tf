@@ -40,3 +40,8 @@ output "cloudwatch_metric_dimension" {
     value = local.is_aurora ? aws_rds_cluster.this[0].cluster_identifier : aws_db_instance.this[0].identifier
   }
 }
+
+output "resource_id" {
+  description = "The instance's DbiResourceId (postgres) or the cluster's resource ID (aurora-serverless): IAM database authentication policies name it, as rds-db:connect on arn:<partition>:rds-db:<region>:<account>:dbuser:<resource_id>/<database user>."
+  value       = local.is_aurora ? aws_rds_cluster.this[0].cluster_resource_id : aws_db_instance.this[0].resource_id
+}

@@ -12,6 +12,9 @@ locals {
   https   = var.domain_name != null
   use_efs = var.efs != null
   worker  = var.worker_command != null
+  # With a database server the migrations log in as its owner and the app as a user that
+  # owns nothing: the one-off migration task has a role and settings of its own.
+  own_migration_role = var.migration != null
 
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
@@ -42,6 +45,9 @@ locals {
   efs_file_system_arn  = local.use_efs ? "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:file-system/${var.efs.file_system_id}" : null
   efs_access_point_arn = local.use_efs ? "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:access-point/${var.efs.access_point_id}" : null
 
+  app_environment       = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+  migration_environment = local.own_migration_role ? [for k in sort(keys(var.migration.environment)) : { name = k, value = var.migration.environment[k] }] : local.app_environment
+
   # Shared by every container: same image, user, settings and storage. The root
   # filesystem is read-only; /tmp is task-local scratch, /data the EFS volume.
   container_base = {
@@ -49,7 +55,7 @@ locals {
     essential              = true
     user                   = "10001:10001"
     readonlyRootFilesystem = true
-    environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+    environment            = local.app_environment
     mountPoints = concat(
       [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }],
       local.use_efs ? [{ sourceVolume = "data", containerPath = "/data", readOnly = false }] : [],
@@ -68,7 +74,7 @@ locals {
       startPeriod = 15
     }
   })
-  migrate_container = merge(local.container_base, { name = "migrate", command = var.migration_command })
+  migrate_container = merge(local.container_base, { name = "migrate", command = var.migration_command, environment = local.migration_environment })
   worker_container  = merge(local.container_base, { name = "worker", command = var.worker_command })
   serving           = concat([local.app_container], local.worker ? [local.worker_container] : [])
 
@@ -202,7 +208,7 @@ data "aws_iam_policy_document" "task_assume" {
 
 resource "aws_iam_role" "task" {
   name                 = "${var.name}-ecs-task"
-  description          = "The ${var.name} app (web, worker and migration tasks)"
+  description          = "The ${var.name} app (web and worker${local.own_migration_role ? "" : ", and the migrations"})"
   assume_role_policy   = data.aws_iam_policy_document.task_assume.json
   permissions_boundary = var.permissions_boundary
 
@@ -213,6 +219,25 @@ resource "aws_iam_role_policy" "app" {
   name   = "app"
   role   = aws_iam_role.task.id
   policy = var.app_policy_json
+}
+
+resource "aws_iam_role" "migration" {
+  count = local.own_migration_role ? 1 : 0
+
+  name                 = "${var.name}-ecs-migration"
+  description          = "The ${var.name} migration task: the database owner's login"
+  assume_role_policy   = data.aws_iam_policy_document.task_assume.json
+  permissions_boundary = var.permissions_boundary
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "migration" {
+  count = local.own_migration_role ? 1 : 0
+
+  name   = "migration"
+  role   = aws_iam_role.migration[0].id
+  policy = var.migration.policy_json
 }
 
 data "aws_iam_policy_document" "efs" {
@@ -451,7 +476,8 @@ resource "aws_lb_listener" "http" {
 
 ################################################################################
 # Task definitions (local.task_containers): app, migration and (optionally) worker
-# share the image, roles, settings and volumes.
+# share the image, settings and volumes; the migration task has its own role and
+# settings where var.migration gives them.
 ################################################################################
 
 resource "aws_ecs_task_definition" "this" {
@@ -463,7 +489,7 @@ resource "aws_ecs_task_definition" "this" {
   cpu                      = var.cpu
   memory                   = var.memory
   execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
+  task_role_arn            = each.key == "migrate" && local.own_migration_role ? aws_iam_role.migration[0].arn : aws_iam_role.task.arn
 
   runtime_platform {
     operating_system_family = "LINUX"

@@ -63,6 +63,11 @@ output "task_role_name" {
   value       = aws_iam_role.task.name
 }
 
+output "migration_role_arn" {
+  description = "ARN of the migration task's own role (null without migration: it runs as the task role)."
+  value       = one(aws_iam_role.migration[*].arn)
+}
+
 output "execution_role_arn" {
   description = "ARN of the role ECS uses to pull the image and write logs (needed with the task role to run the migration task)."
   value       = aws_iam_role.execution.arn

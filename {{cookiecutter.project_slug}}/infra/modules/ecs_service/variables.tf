@@ -297,6 +297,20 @@ variable "migration_command" {
   }
 }
 
+variable "migration" {
+  type = object({
+    policy_json = string
+    environment = map(string)
+  })
+  description = "The one-off migration task's role policy and settings, where they are not the app's: with a database server the migrations log in as its owner (the master user's secret) and the app as a user that owns nothing. Null: the migration runs with the app's role and settings (required with efs, where it is a container of the app task)."
+  default     = null
+
+  validation {
+    condition     = var.migration == null || var.efs == null
+    error_message = "migration must be null with efs: the migration is then a container of the app task, which has the app's role."
+  }
+}
+
 variable "worker_command" {
   type        = list(string)
   description = "Command of the background worker, e.g. [\"python\", \"-m\", \"my_app.worker\"]. Null: no worker. With efs it is a container of the app task, not a service."

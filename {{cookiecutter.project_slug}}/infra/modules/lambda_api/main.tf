@@ -14,7 +14,7 @@ locals {
         description          = "HTTP API (API Gateway HTTP API v2)"
         timeout              = var.timeout
         reserved_concurrency = var.reserved_concurrency
-        role_arn             = aws_iam_role.app.arn
+        role                 = "app"
       }
       # Concurrent migrations would race on the schema. No reservation keeps it to one (a
       # reservation needs an account quota above 100, which new accounts lack): nothing but
@@ -26,7 +26,7 @@ locals {
         description          = "Database migrations (invoked by the deploy)"
         timeout              = var.migrate_timeout
         reserved_concurrency = null
-        role_arn             = aws_iam_role.app.arn
+        role                 = "migration"
       }
     },
     var.queue == null ? {} : {
@@ -35,15 +35,23 @@ locals {
         description          = "SQS jobs worker"
         timeout              = var.worker_timeout
         reserved_concurrency = var.worker_reserved_concurrency
-        role_arn             = aws_iam_role.worker[0].arn
+        role                 = "worker"
       }
     },
   )
 
   function_names = { for k, _ in local.functions : k => "${var.name}-${k}" }
+  environments   = { for k, _ in local.functions : k => k == "migrate" ? var.migration.environment : var.environment }
 
-  # Which functions each role runs (for its log-group permissions).
-  role_functions = merge({ app = ["api", "migrate"] }, var.queue == null ? {} : { worker = ["worker"] })
+  # A role per function, each with the stack's policy for it: only the migration may read
+  # the database owner's secret, only the worker may consume the queue.
+  roles = merge(
+    {
+      app       = { function = "api", policy_json = var.app_policy_json }
+      migration = { function = "migrate", policy_json = var.migration.policy_json }
+    },
+    var.queue == null ? {} : { worker = { function = "worker", policy_json = var.app_policy_json } },
+  )
 }
 
 # Log groups exist before the functions so Lambda never creates an unencrypted one
@@ -70,22 +78,25 @@ data "aws_iam_policy_document" "assume_lambda" {
   }
 }
 
-# Shared by the api and migrate functions: the app's policy, their own log groups, X-Ray.
-resource "aws_iam_role" "app" {
-  name                 = "${var.name}-lambda-app"
+resource "aws_iam_role" "this" {
+  for_each = local.roles
+
+  name                 = "${var.name}-lambda-${each.key}"
+  description          = "The ${var.name} ${each.value.function} function"
   assume_role_policy   = data.aws_iam_policy_document.assume_lambda.json
   permissions_boundary = var.permissions_boundary
 
   tags = var.tags
 }
 
+# Every role: its function's own log group, X-Ray.
 data "aws_iam_policy_document" "runtime" {
-  for_each = local.role_functions
+  for_each = local.roles
 
   statement {
-    sid       = "OwnLogGroups"
+    sid       = "OwnLogGroup"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [for k in each.value : "${aws_cloudwatch_log_group.function[k].arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.function[each.value.function].arn}:*"]
   }
 
   # X-Ray has no resource-level permissions for these actions.
@@ -96,24 +107,28 @@ data "aws_iam_policy_document" "runtime" {
   }
 }
 
-resource "aws_iam_role_policy" "app_runtime" {
+resource "aws_iam_role_policy" "runtime" {
+  for_each = local.roles
+
   name   = "runtime"
-  role   = aws_iam_role.app.id
-  policy = data.aws_iam_policy_document.runtime["app"].json
+  role   = aws_iam_role.this[each.key].id
+  policy = data.aws_iam_policy_document.runtime[each.key].json
 }
 
-resource "aws_iam_role_policy" "app" {
-  name   = "app"
-  role   = aws_iam_role.app.id
-  policy = var.app_policy_json
+resource "aws_iam_role_policy" "stack" {
+  for_each = local.roles
+
+  name   = each.key
+  role   = aws_iam_role.this[each.key].id
+  policy = each.value.policy_json
 }
 
 # ENI management only: the AWS managed VPC execution policy would also grant
 # logs:CreateLogGroup on every log group.
-resource "aws_iam_role_policy_attachment" "app_vpc" {
-  count = var.vpc == null ? 0 : 1
+resource "aws_iam_role_policy_attachment" "vpc" {
+  for_each = var.vpc == null ? {} : local.roles
 
-  role       = aws_iam_role.app.name
+  role       = aws_iam_role.this[each.key].name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
 }
 
@@ -127,23 +142,12 @@ data "aws_iam_policy_document" "vpc_subnets" {
   }
 }
 
-resource "aws_iam_role_policy" "app_vpc_subnets" {
-  count = var.vpc == null ? 0 : 1
+resource "aws_iam_role_policy" "vpc_subnets" {
+  for_each = var.vpc == null ? {} : local.roles
 
   name   = "describe-subnets"
-  role   = aws_iam_role.app.id
+  role   = aws_iam_role.this[each.key].id
   policy = data.aws_iam_policy_document.vpc_subnets.json
-}
-
-# The worker has its own role so that only it can consume (receive/delete) the queue.
-resource "aws_iam_role" "worker" {
-  count = var.queue == null ? 0 : 1
-
-  name                 = "${var.name}-lambda-worker"
-  assume_role_policy   = data.aws_iam_policy_document.assume_lambda.json
-  permissions_boundary = var.permissions_boundary
-
-  tags = var.tags
 }
 
 data "aws_iam_policy_document" "worker_queue" {
@@ -167,43 +171,12 @@ data "aws_iam_policy_document" "worker_queue" {
   }
 }
 
-resource "aws_iam_role_policy" "worker_runtime" {
-  count = var.queue == null ? 0 : 1
-
-  name   = "runtime"
-  role   = aws_iam_role.worker[0].id
-  policy = data.aws_iam_policy_document.runtime["worker"].json
-}
-
 resource "aws_iam_role_policy" "worker_queue" {
   count = var.queue == null ? 0 : 1
 
   name   = "queue"
-  role   = aws_iam_role.worker[0].id
+  role   = aws_iam_role.this["worker"].id
   policy = data.aws_iam_policy_document.worker_queue[0].json
-}
-
-resource "aws_iam_role_policy" "worker_app" {
-  count = var.queue == null ? 0 : 1
-
-  name   = "app"
-  role   = aws_iam_role.worker[0].id
-  policy = var.app_policy_json
-}
-
-resource "aws_iam_role_policy_attachment" "worker_vpc" {
-  count = var.queue != null && var.vpc != null ? 1 : 0
-
-  role       = aws_iam_role.worker[0].name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
-}
-
-resource "aws_iam_role_policy" "worker_vpc_subnets" {
-  count = var.queue != null && var.vpc != null ? 1 : 0
-
-  name   = "describe-subnets"
-  role   = aws_iam_role.worker[0].id
-  policy = data.aws_iam_policy_document.vpc_subnets.json
 }
 
 resource "aws_security_group" "this" {
@@ -254,7 +227,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:the zip is built and deployed from CI by make package; code signing needs an AWS Signer profile the project does not set up
   function_name                  = local.function_names[each.key]
   description                    = each.value.description
-  role                           = each.value.role_arn
+  role                           = aws_iam_role.this[each.value.role].arn
   filename                       = var.package_path
   source_code_hash               = filebase64sha256(var.package_path)
   runtime                        = var.runtime
@@ -267,10 +240,10 @@ resource "aws_lambda_function" "this" {
   kms_key_arn                    = var.kms_key_arn
 
   dynamic "environment" {
-    for_each = length(var.environment) > 0 ? [1] : []
+    for_each = length(local.environments[each.key]) > 0 ? [local.environments[each.key]] : []
 
     content {
-      variables = var.environment
+      variables = environment.value
     }
   }
 
@@ -291,10 +264,8 @@ resource "aws_lambda_function" "this" {
 
   depends_on = [
     aws_cloudwatch_log_group.function,
-    aws_iam_role_policy.app_runtime,
-    aws_iam_role_policy.worker_runtime,
-    aws_iam_role_policy_attachment.app_vpc,
-    aws_iam_role_policy_attachment.worker_vpc,
+    aws_iam_role_policy.runtime,
+    aws_iam_role_policy_attachment.vpc,
   ]
 }
 

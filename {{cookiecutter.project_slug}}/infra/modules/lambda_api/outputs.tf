@@ -28,24 +28,9 @@ output "alias_arns" {
   value       = { for k, a in aws_lambda_alias.live : k => a.arn }
 }
 
-output "role_name" {
-  description = "Name of the IAM role of the api and migrate functions."
-  value       = aws_iam_role.app.name
-}
-
-output "role_arn" {
-  description = "ARN of the IAM role of the api and migrate functions."
-  value       = aws_iam_role.app.arn
-}
-
-output "worker_role_name" {
-  description = "Name of the worker function's IAM role (null without a queue)."
-  value       = one(aws_iam_role.worker[*].name)
-}
-
-output "worker_role_arn" {
-  description = "ARN of the worker function's IAM role (null without a queue)."
-  value       = one(aws_iam_role.worker[*].arn)
+output "role_arns" {
+  description = "ARNs of the functions' IAM roles: app (api), migration (migrate) and worker (with a queue)."
+  value       = { for k, role in aws_iam_role.this : k => role.arn }
 }
 
 output "security_group_id" {

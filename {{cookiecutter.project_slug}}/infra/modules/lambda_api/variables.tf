@@ -72,6 +72,19 @@ variable "app_policy_json" {
   }
 }
 
+variable "migration" {
+  type = object({
+    policy_json = string
+    environment = map(string)
+  })
+  description = "The migrate function's IAM policy document (JSON) and settings: the migrations log in as the database's owner (its master user's secret), the app as a user that owns nothing."
+
+  validation {
+    condition     = can(jsondecode(var.migration.policy_json))
+    error_message = "migration.policy_json must be a JSON policy document."
+  }
+}
+
 variable "kms_key_arn" {
   type        = string
   description = "ARN of the customer managed KMS key for the environment variables and the log groups. Its key policy must allow the logs.<region>.amazonaws.com service principal."

@@ -19,25 +19,44 @@ locals {
   # deploy role may create and change roles only with it.
   permissions_boundary = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name}-permissions-boundary"
 
+{%- if not sqlite %}
+
+  # The database user the API and worker log in as, with IAM tokens (rds-db:connect in
+  # the app's policy): the migrations, which log in as the master user, create it and
+  # grant it the app's privileges on the app's tables, and no more.
+  database_app_user = "app_user"
+{%- endif %}
+
   # What the app reads (config.py). Secrets travel as ARNs the app resolves itself, so
   # no secret value sits in the task definition, the function or the state. There is no
   # CLOUDWATCH_LOG_GROUP: {% if ecs %}the awslogs driver{% else %}Lambda{% endif %} already stores the app's stdout in CloudWatch,
   # and shipping the lines as well would store each of them twice.
-  app_environment = {
+  app_environment = merge(local.common_environment, {
+{%- if sqlite %}
+    DATABASE_URL = "sqlite+aiosqlite:////data/app.db"
+{%- else %}
+    DATABASE_IAM_USER = local.database_app_user
+{%- endif %}
+  })
+{%- if not sqlite %}
+  # The migrations' (the one-off migration {% if ecs %}task{% else %}function{% endif %}): the master user's secret instead.
+  migration_environment = merge(local.common_environment, {
+    DATABASE_SECRET_ARN = module.database.master_user_secret_arn
+    DATABASE_APP_ROLE   = local.database_app_user
+  })
+{%- endif %}
+
+  common_environment = {
     ENVIRONMENT    = var.environment
     CORS_ORIGINS   = join(",", var.cors_allowed_origins)
     LOG_JSON       = "true"
     JWT_SECRET_ARN = aws_secretsmanager_secret.jwt_signing_key.arn
-{%- if sqlite %}
+{%- if not sqlite %}
 
-    DATABASE_URL = "sqlite+aiosqlite:////data/app.db"
-{%- else %}
-
-    DATABASE_SECRET_ARN = module.database.master_user_secret_arn
-    DATABASE_HOST       = module.database.address
-    DATABASE_PORT       = tostring(module.database.port)
-    DATABASE_NAME       = module.database.database_name
-    DB_SSL              = "require"
+    DATABASE_HOST = module.database.address
+    DATABASE_PORT = tostring(module.database.port)
+    DATABASE_NAME = module.database.database_name
+    DB_SSL        = "require"
 {%- endif %}
 {%- if uploads %}
 
@@ -189,12 +208,12 @@ module "dns" {
 }
 {%- endif %}
 
-# Least privilege for the app: its secrets, its key{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
+# Least privilege for the app: its secret, its key{% if not sqlite %}, its database user{% endif %}{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
 data "aws_iam_policy_document" "app" {
   statement {
     sid       = "ReadOwnSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.jwt_signing_key.arn{% if not sqlite %}, module.database.master_user_secret_arn{% endif %}]
+    resources = [aws_secretsmanager_secret.jwt_signing_key.arn]
   }
 
   statement {
@@ -204,11 +223,14 @@ data "aws_iam_policy_document" "app" {
   }
 {%- if not sqlite %}
 
-  # The database's secret is encrypted with the database key.
+  # IAM database authentication as the app's user, and no other: the resource is
+  # arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId or cluster resource
+  # ID>/<database user> (RDS User Guide, Creating and using an IAM policy for IAM
+  # database access). The master user's secret is the migrations' alone.
   statement {
-    sid       = "ReadDatabaseSecret"
-    actions   = ["kms:Decrypt"]
-    resources = [data.aws_kms_alias.database.target_key_arn]
+    sid       = "ConnectAsAppUser"
+    actions   = ["rds-db:connect"]
+    resources = ["arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${module.database.resource_id}/${local.database_app_user}"]
   }
 {%- endif %}
 
@@ -257,6 +279,24 @@ data "aws_iam_policy_document" "app" {
 {%- endif %}
 {%- endif %}
 }
+{%- if not sqlite %}
+
+# The migrations: they log in as the database's master user, through its secret
+# (encrypted with the database key), and need nothing else of AWS.
+data "aws_iam_policy_document" "migration" {
+  statement {
+    sid       = "ReadDatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [module.database.master_user_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptDatabaseSecret"
+    actions   = ["kms:Decrypt"]
+    resources = [data.aws_kms_alias.database.target_key_arn]
+  }
+}
+{%- endif %}
 {%- if ecs %}
 
 module "registry" {
@@ -286,6 +326,13 @@ module "ecs_service" {
   min_capacity       = var.min_capacity
   max_capacity       = var.max_capacity
   migration_command  = ["python", "-m", "{{ cookiecutter.package_name }}.migrate"]
+{%- if not sqlite %}
+
+  migration = {
+    policy_json = data.aws_iam_policy_document.migration.json
+    environment = merge(local.migration_environment, { AWS_REGION = local.region })
+  }
+{%- endif %}
 {%- if jobs %}
 
   worker_command = ["python", "-m", "{{ cookiecutter.package_name }}.worker"]
@@ -319,6 +366,10 @@ module "lambda_api" {
   # Lambda sets AWS_REGION itself (and refuses it as a variable).
   environment          = local.app_environment
   app_policy_json      = data.aws_iam_policy_document.app.json
+  migration = {
+    policy_json = data.aws_iam_policy_document.migration.json
+    environment = local.migration_environment
+  }
   kms_key_arn          = module.kms.key_arn
   log_retention_days   = var.log_retention_days
   memory_size          = var.lambda_memory_size

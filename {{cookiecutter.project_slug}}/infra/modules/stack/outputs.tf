@@ -42,7 +42,7 @@ output "dashboard_name" {
 {%- if not sqlite %}
 
 output "database_secret_arn" {
-  description = "RDS-managed secret with the database user and password (read by the app)."
+  description = "RDS-managed secret with the master user and password (read by the migrations; the app logs in as its own user with IAM tokens)."
   value       = module.database.master_user_secret_arn
 }
 

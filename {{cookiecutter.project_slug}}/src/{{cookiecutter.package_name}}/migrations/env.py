@@ -12,7 +12,12 @@ from sqlalchemy.engine import Connection
 
 from {{ cookiecutter.package_name }}.config import Settings, get_settings
 from {{ cookiecutter.package_name }}.db import build_engine, database_url
-from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, newer_revision, record_lineage
+from {{ cookiecutter.package_name }}.migrate import (
+    BOOKKEEPING_TABLES,
+    grant_app_role,
+    newer_revision,
+    record_lineage,
+)
 from {{ cookiecutter.package_name }}.models import Base
 
 config = context.config
@@ -68,6 +73,9 @@ def _run_sync(connection: Connection) -> None:
         context.run_migrations()
     # After alembic's own commit (per migration on SQLite, once on Postgres).
     record_lineage(connection, script)
+    role = _settings().database_app_role
+    if role and connection.dialect.name == "postgresql":
+        grant_app_role(connection, role, target_metadata.tables)
     connection.commit()
     if connection.dialect.name == "sqlite":
         # Foreign keys are off while batch mode rebuilds tables (so no cascade can delete

@@ -29,7 +29,7 @@ from {{ cookiecutter.package_name }}.aws import database_auth_token
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
-from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, upgrade
+from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, grant_app_role, upgrade
 from {{ cookiecutter.package_name }}.models import Base
 from tests.helpers import PASSWORD, POSTGRES_URL, execute, fresh_database, make_settings
 
@@ -144,6 +144,40 @@ def test_the_migrations_grant_again_without_failing(app_database: AppDatabase) -
     upgrade(owner, settings=make_settings(owner, database_app_role=app_database.role))
     statements: list[Executable] = [select(table) for table in Base.metadata.sorted_tables]
     assert asyncio.run(sqlstates(app_database.role_url(), statements)) == labels(statements)
+
+
+def test_on_rds_the_app_user_logs_in_with_iam_tokens(app_database: AppDatabase) -> None:
+    """Where the server has RDS's rds_iam role, the grants make the app's user a member
+    (so RDS accepts its IAM tokens). Played here in a transaction that creates rds_iam
+    and is rolled back, leaving the server as it was."""
+
+    async def member_of_rds_iam() -> bool:
+        engine = build_engine(make_settings(app_database.owner_url), pooled=False)
+        try:
+            async with engine.connect() as conn:
+                if not await conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam'")):
+                    await conn.execute(text("CREATE ROLE rds_iam"))
+                await conn.run_sync(grant_app_role, app_database.role, Base.metadata.tables)
+                member = await conn.scalar(
+                    text("SELECT pg_has_role(:role, 'rds_iam', 'MEMBER')"),
+                    {"role": app_database.role},
+                )
+                await conn.rollback()
+                return bool(member)
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(member_of_rds_iam())
+
+
+def test_the_migrations_refuse_to_make_their_own_user_the_apps(tmp_path: Path) -> None:
+    """Granted rds_iam, the owner could no longer log in with its password."""
+    if not POSTGRES_URL:
+        pytest.skip("needs a Postgres server: set TEST_DATABASE_URL")
+    with fresh_database("postgresql", tmp_path) as url:
+        owner = make_url(url).username
+        with pytest.raises(ValueError, match="DATABASE_APP_ROLE"):
+            upgrade(url, settings=make_settings(url, database_app_role=owner))
 
 
 def test_the_api_serves_as_the_app_user_with_iam_tokens(

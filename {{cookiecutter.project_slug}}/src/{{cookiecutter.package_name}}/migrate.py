@@ -109,6 +109,11 @@ def grant_app_role(connection: Connection, role: str, tables: Iterable[str]) -> 
     drop a table, nor touch Alembic's. Run as the owner after each upgrade, so a table a
     migration adds is granted in the same run. Idempotent."""
     quote = connection.dialect.identifier_preparer.quote
+    if role == connection.scalar(text("SELECT current_user")):
+        # "If the rds_iam role is added to the master user, IAM authentication takes
+        # precedence over password authentication" (RDS User Guide, Database
+        # authentication with Amazon RDS): the migrations could not log in again.
+        raise ValueError("DATABASE_APP_ROLE: name the app's user, not the one migrating")
     exists = connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
     if not exists:
         connection.execute(text(f"CREATE ROLE {quote(role)} LOGIN"))

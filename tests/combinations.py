@@ -86,6 +86,26 @@ for _answers in SUPPORTED:
     INFRA_GROUPS.setdefault(infra_group(_answers), _answers)
     BOOTSTRAP_GROUPS.setdefault(bootstrap_group(_answers), _answers)
 
+# What test_terraform validates and scans: the Lambda groups of one Python version differ
+# from another's only by the functions' runtime, one attribute no other option touches.
+# Every group runs on the default Python's runtime; each other runtime runs once, on the
+# group with the most Lambda resources (a test checks the coverage).
+DEFAULT_PYTHON = CHOICES["python_version"][0]
+
+
+def checks_infra(answers: Answers) -> bool:
+    every_resource = (
+        answers["database"] == "postgres"
+        and answers["use_s3_uploads"] == answers["use_background_jobs"] == "y"
+        and answers["domain_name"] != ""
+    )
+    return (
+        answers["compute"] == "ecs" or answers["python_version"] == DEFAULT_PYTHON or every_resource
+    )
+
+
+INFRA_CHECKS = {group: answers for group, answers in INFRA_GROUPS.items() if checks_infra(answers)}
+
 SLOW_SUBSET: list[Answers] = [
     {
         "python_version": "3.12",

@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,8 @@ from cookiecutter.environment import StrictEnvironment
 from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
 from cookiecutter.prompt import prompt_for_config
-from jinja2 import FileSystemLoader, Template
+from jinja2 import BytecodeCache, FileSystemLoader, Template
+from jinja2.bccache import Bucket
 
 from tests.combinations import CHOICES, TEMPLATE, Answers
 
@@ -35,16 +37,58 @@ def resource_prefix(project_name: str) -> str:
     return project_name[:35].rstrip("-")
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept for the process. Most of a render is compiling
+    each template file (cookiecutter makes a new environment per render); Jinja checks
+    each entry against its source's checksum, so an edited template compiles afresh.
+    Shared only by the environments cookiecutter makes inside render(), which all have
+    the options this template's context gives them."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
+
+
 def render(answers: Answers, output_dir: Path, config_file: Path) -> Path:
     """Render the template with `answers` into output_dir; returns the project directory."""
-    project = cookiecutter(
+    with _sharing_compiled_templates():
+        project = _render(answers, output_dir, config_file)
+    return Path(project)
+
+
+@contextmanager
+def _sharing_compiled_templates() -> Iterator[None]:
+    original = StrictEnvironment.__init__
+
+    def init(self: StrictEnvironment, **kwargs: Any) -> None:
+        original(self, **kwargs)
+        self.bytecode_cache = _COMPILED
+
+    StrictEnvironment.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        StrictEnvironment.__init__ = original  # type: ignore[method-assign]
+
+
+def _render(answers: Answers, output_dir: Path, config_file: Path) -> str:
+    project: str = cookiecutter(
         str(TEMPLATE),
         no_input=True,
         extra_context=answers,
         output_dir=str(output_dir),
         config_file=str(config_file),
     )
-    return Path(project)
+    return project
 
 
 # Rendering every combination as a whole project takes minutes. A test that reads only a

@@ -1,6 +1,6 @@
 """The generated Terraform: formatted, valid and clean under checkov for every combination
-(one representative per group of identical files, see tests/combinations.py), plus the
-properties checkov does not check.
+(one representative per group of identical files, each Lambda runtime once: INFRA_CHECKS
+in tests/combinations.py), plus the properties checkov does not check.
 
 `terraform init` runs offline from a provider mirror when TF_PLUGIN_MIRROR names one
 (.ci/run sets it), and from the registry otherwise (the `terraform_env` fixture).
@@ -21,6 +21,9 @@ import pytest
 
 from tests.combinations import (
     BOOTSTRAP_GROUPS,
+    CHOICES,
+    DEFAULT_PYTHON,
+    INFRA_CHECKS,
     INFRA_GROUPS,
     SLOW_SUBSET,
     SUPPORTED,
@@ -82,12 +85,64 @@ def failed_checks(directory: Path) -> list[str]:
     return failures
 
 
+def test_every_infra_group_is_checked_on_some_runtime() -> None:
+    """INFRA_CHECKS covers each group's options on the default runtime, and each runtime."""
+    checked = {(answers["compute"], group) for group, answers in INFRA_CHECKS.items()}
+    without_runtime = {group[: len(group) - (compute == "lambda")] for compute, group in checked}
+    assert without_runtime == {
+        group[: len(group) - (answers["compute"] == "lambda")]
+        for group, answers in INFRA_GROUPS.items()
+    }
+    runtimes = {a["python_version"] for a in INFRA_CHECKS.values() if a["compute"] == "lambda"}
+    assert runtimes == set(CHOICES["python_version"])
+
+
+@pytest.mark.parametrize(
+    "features",
+    [
+        {"database": "postgres", "use_s3_uploads": "y", "use_background_jobs": "y"},
+        {"database": "aurora-serverless", "use_s3_uploads": "n", "use_background_jobs": "n"},
+    ],
+)
+def test_lambda_infra_differs_between_pythons_only_by_the_runtime(
+    features: Answers, tmp_path: Path, cookiecutter_config: Path
+) -> None:
+    """What lets INFRA_CHECKS scan each non-default runtime once."""
+
+    def infra(version: str) -> dict[str, list[str]]:
+        answers = {**features, "compute": "lambda", "python_version": version}
+        root = render(answers, tmp_path / version, cookiecutter_config) / "infra"
+        return {
+            str(path.relative_to(root)): path.read_text().splitlines()
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }
+
+    default = infra(DEFAULT_PYTHON)
+    for version in set(CHOICES["python_version"]) - {DEFAULT_PYTHON}:
+        other = infra(version)
+        assert other.keys() == default.keys()
+        changed = {
+            (name, before, after)
+            for name in default
+            for before, after in zip(default[name], other[name], strict=True)
+            if before != after
+        }
+        assert changed == {
+            (
+                "modules/stack/main.tf",
+                f'  runtime         = "python{DEFAULT_PYTHON}"',
+                f'  runtime         = "python{version}"',
+            )
+        }
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("group", list(INFRA_GROUPS), ids=group_id)
+@pytest.mark.parametrize("group", list(INFRA_CHECKS), ids=group_id)
 def test_environments_are_valid_and_pass_checkov(
     group: tuple[str, ...], tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
 ) -> None:
-    infra = render(INFRA_GROUPS[group], tmp_path, cookiecutter_config) / "infra"
+    infra = render(INFRA_CHECKS[group], tmp_path, cookiecutter_config) / "infra"
     run(
         ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", "."],
         infra,

@@ -249,12 +249,14 @@ def assert_the_database_survives_a_zone(client: dict[str, Any], project: str) ->
 def role_documents(iam: Any, role_arn: str) -> list[dict[str, Any]]:
     """The role's inline policy documents (the stack attaches its own policies inline)."""
     role = role_arn.rsplit("/", 1)[-1]
+    documents = [
+        iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
+    ]
+    # IAM returns documents URL-encoded; boto3 may have decoded them already.
     return [
-        json.loads(urllib.parse.unquote(document) if isinstance(document, str) else json.dumps(document))
-        for document in (
-            iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
-            for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
-        )
+        json.loads(urllib.parse.unquote(document)) if isinstance(document, str) else document
+        for document in documents
     ]
 
 
@@ -264,12 +266,16 @@ def may(iam: Any, role_arn: str, action: str, resource: str) -> bool:
         statements = document["Statement"]
         for statement in statements if isinstance(statements, list) else [statements]:
             actions, resources = statement["Action"], statement["Resource"]
-            if statement["Effect"] == "Allow" and any(
-                fnmatch.fnmatchcase(action, pattern)
-                for pattern in ([actions] if isinstance(actions, str) else actions)
-            ) and any(
-                fnmatch.fnmatchcase(resource, pattern)
-                for pattern in ([resources] if isinstance(resources, str) else resources)
+            if (
+                statement["Effect"] == "Allow"
+                and any(
+                    fnmatch.fnmatchcase(action, pattern)
+                    for pattern in ([actions] if isinstance(actions, str) else actions)
+                )
+                and any(
+                    fnmatch.fnmatchcase(resource, pattern)
+                    for pattern in ([resources] if isinstance(resources, str) else resources)
+                )
             ):
                 return True
     return False
@@ -304,10 +310,11 @@ def assert_the_app_is_not_the_database_owner(
     rds, iam = boto3.client("rds", **client), boto3.client("iam", **client)
     if answers["database"] == "aurora-serverless":
         (database,) = rds.describe_db_clusters(DBClusterIdentifier=name)["DBClusters"]
-        resource_id, secret_arn = database["DbClusterResourceId"], database["MasterUserSecret"]["SecretArn"]
+        resource_id = database["DbClusterResourceId"]
     else:
         (database,) = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"]
-        resource_id, secret_arn = database["DbiResourceId"], database["MasterUserSecret"]["SecretArn"]
+        resource_id = database["DbiResourceId"]
+    secret_arn = database["MasterUserSecret"]["SecretArn"]
     assert database["IAMDatabaseAuthenticationEnabled"] is True
     roles = unit_roles(client, answers, name)
     migration = app_environment(client, answers, name, "migrate")

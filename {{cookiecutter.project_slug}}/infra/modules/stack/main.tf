@@ -366,14 +366,16 @@ module "lambda_api" {
   # Lambda sets AWS_REGION itself (and refuses it as a variable).
   environment          = local.app_environment
   app_policy_json      = data.aws_iam_policy_document.app.json
-  migration = {
-    policy_json = data.aws_iam_policy_document.migration.json
-    environment = local.migration_environment
-  }
   kms_key_arn          = module.kms.key_arn
   log_retention_days   = var.log_retention_days
   memory_size          = var.lambda_memory_size
   reserved_concurrency = var.lambda_reserved_concurrency
+
+  migration = {
+    policy_json = data.aws_iam_policy_document.migration.json
+    environment = local.migration_environment
+  }
+
   vpc = {
     vpc_id     = module.network.vpc_id
     subnet_ids = module.network.private_subnet_ids

@@ -64,17 +64,26 @@ def emulator_of(project: Path) -> ModuleType:
 VPC_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 
 
-def allowed(document: str | dict[str, Any]) -> set[str]:
-    """The actions a policy document allows (IAM returns documents URL-encoded)."""
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def allow_statements(document: str | dict[str, Any]) -> list[dict[str, list[str]]]:
+    """A policy document's Allow statements, Action and Resource as lists (IAM returns
+    documents URL-encoded; boto3 may have decoded them already)."""
     if isinstance(document, str):
         document = json.loads(urllib.parse.unquote(document))
     statements = document["Statement"]
-    actions: set[str] = set()
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if statement["Effect"] == "Allow":
-            granted = statement["Action"]
-            actions.update([granted] if isinstance(granted, str) else granted)
-    return actions
+    return [
+        {"Action": as_list(statement["Action"]), "Resource": as_list(statement["Resource"])}
+        for statement in (statements if isinstance(statements, list) else [statements])
+        if statement["Effect"] == "Allow"
+    ]
+
+
+def allowed(document: str | dict[str, Any]) -> set[str]:
+    """The actions a policy document allows."""
+    return {action for statement in allow_statements(document) for action in statement["Action"]}
 
 
 def managed_policy(iam: Any, arn: str) -> str | dict[str, Any]:
@@ -246,39 +255,23 @@ def assert_the_database_survives_a_zone(client: dict[str, Any], project: str) ->
         assert instance["MultiAZ"]
 
 
-def role_documents(iam: Any, role_arn: str) -> list[dict[str, Any]]:
+def role_documents(iam: Any, role_arn: str) -> list[str | dict[str, Any]]:
     """The role's inline policy documents (the stack attaches its own policies inline)."""
     role = role_arn.rsplit("/", 1)[-1]
-    documents = [
+    return [
         iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
         for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
-    ]
-    # IAM returns documents URL-encoded; boto3 may have decoded them already.
-    return [
-        json.loads(urllib.parse.unquote(document)) if isinstance(document, str) else document
-        for document in documents
     ]
 
 
 def may(iam: Any, role_arn: str, action: str, resource: str) -> bool:
     """Whether an Allow of the role's inline policies covers `action` on `resource`."""
-    for document in role_documents(iam, role_arn):
-        statements = document["Statement"]
-        for statement in statements if isinstance(statements, list) else [statements]:
-            actions, resources = statement["Action"], statement["Resource"]
-            if (
-                statement["Effect"] == "Allow"
-                and any(
-                    fnmatch.fnmatchcase(action, pattern)
-                    for pattern in ([actions] if isinstance(actions, str) else actions)
-                )
-                and any(
-                    fnmatch.fnmatchcase(resource, pattern)
-                    for pattern in ([resources] if isinstance(resources, str) else resources)
-                )
-            ):
-                return True
-    return False
+    return any(
+        any(fnmatch.fnmatchcase(action, pattern) for pattern in statement["Action"])
+        and any(fnmatch.fnmatchcase(resource, pattern) for pattern in statement["Resource"])
+        for document in role_documents(iam, role_arn)
+        for statement in allow_statements(document)
+    )
 
 
 def unit_roles(client: dict[str, Any], answers: Answers, name: str) -> dict[str, str]:

@@ -68,6 +68,19 @@ async def execute(database_url: str, *statements: str | TextClause) -> None:
         await engine.dispose()
 
 
+def cut_sessions(role: str) -> TextClause:
+    """Ends every session of `role`, as RDS does to a rotated user's connections."""
+    cut = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :role"
+    return text(cut).bindparams(role=role)
+
+
+async def drop_role(database_url: str, role: str) -> None:
+    """Drops a role the migrations made: its sessions, its grants in this database and on
+    it, then the role (roles outlive the throwaway database)."""
+    drop = [f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"']
+    await execute(database_url, cut_sessions(role), *drop)
+
+
 @asynccontextmanager
 async def transaction(database_url: str) -> AsyncIterator[AsyncConnection]:
     """A connection of its own engine, in a transaction committed on success."""

@@ -31,10 +31,16 @@ from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, grant_app_role, upgrade
 from {{ cookiecutter.package_name }}.models import Base
-from tests.helpers import PASSWORD, POSTGRES_URL, execute, fresh_database, make_settings
+from tests.helpers import (
+    PASSWORD,
+    POSTGRES_URL,
+    drop_role,
+    execute,
+    fresh_database,
+    make_settings,
+)
 
 INSUFFICIENT_PRIVILEGE = "42501"
-CUT_SESSIONS = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :role"
 
 
 @dataclass
@@ -73,15 +79,7 @@ def app_database(tmp_path: Path) -> Iterator[AppDatabase]:
         try:
             yield AppDatabase(url, role, password)
         finally:
-            asyncio.run(
-                execute(
-                    url,
-                    text(CUT_SESSIONS).bindparams(role=role),
-                    # Its grants, in this database and on it, then the role itself.
-                    f'DROP OWNED BY "{role}"',
-                    f'DROP ROLE "{role}"',
-                )
-            )
+            asyncio.run(drop_role(url, role))
 
 
 async def sqlstates(database_url: str, statements: list[Executable]) -> dict[str, str | None]:

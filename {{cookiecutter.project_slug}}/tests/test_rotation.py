@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import TextClause, text
+from sqlalchemy import TextClause
 from sqlalchemy.engine import make_url
 from structlog.testing import capture_logs
 
@@ -32,7 +32,15 @@ from {{ cookiecutter.package_name }}.migrate import upgrade
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 {%- endif %}
-from tests.helpers import PASSWORD, POSTGRES_URL, execute, fresh_database, make_settings
+from tests.helpers import (
+    PASSWORD,
+    POSTGRES_URL,
+    cut_sessions,
+    drop_role,
+    execute,
+    fresh_database,
+    make_settings,
+)
 from tests.test_lambda import FakeContext, body_of, http_v2
 
 if TYPE_CHECKING:
@@ -68,11 +76,7 @@ class RotatingDatabase:
         self.secrets.put_secret_value(
             SecretId=self.secret_arn, SecretString=json.dumps({**secret, "password": password})
         )
-        await self.cut_sessions()
-
-    async def cut_sessions(self) -> None:
-        cut = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :role"
-        await self.admin(text(cut).bindparams(role=self.role))
+        await self.admin(cut_sessions(self.role))
 
 
 @pytest.fixture
@@ -102,9 +106,7 @@ def rotating(moto_url: str, tmp_path: Path) -> Iterator[RotatingDatabase]:
         try:
             yield database
         finally:
-            asyncio.run(database.cut_sessions())
-            # Its grants live in this database: drop them, then the role, before the database.
-            asyncio.run(database.admin(f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"'))
+            asyncio.run(drop_role(url, role))
 
 
 def rereads(logged: list[MutableMapping[str, Any]]) -> int:

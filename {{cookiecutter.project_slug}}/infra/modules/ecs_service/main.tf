@@ -45,8 +45,11 @@ locals {
   efs_file_system_arn  = local.use_efs ? "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:file-system/${var.efs.file_system_id}" : null
   efs_access_point_arn = local.use_efs ? "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:access-point/${var.efs.access_point_id}" : null
 
-  app_environment       = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
-  migration_environment = local.own_migration_role ? [for k in sort(keys(var.migration.environment)) : { name = k, value = var.migration.environment[k] }] : local.app_environment
+  # Container definitions take settings as [{name, value}], sorted so plans stay stable.
+  container_environments = {
+    for role, settings in { app = var.environment, migration = local.own_migration_role ? var.migration.environment : var.environment } :
+    role => [for k in sort(keys(settings)) : { name = k, value = settings[k] }]
+  }
 
   # Shared by every container: same image, user, settings and storage. The root
   # filesystem is read-only; /tmp is task-local scratch, /data the EFS volume.
@@ -55,7 +58,7 @@ locals {
     essential              = true
     user                   = "10001:10001"
     readonlyRootFilesystem = true
-    environment            = local.app_environment
+    environment            = local.container_environments.app
     mountPoints = concat(
       [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }],
       local.use_efs ? [{ sourceVolume = "data", containerPath = "/data", readOnly = false }] : [],
@@ -74,7 +77,7 @@ locals {
       startPeriod = 15
     }
   })
-  migrate_container = merge(local.container_base, { name = "migrate", command = var.migration_command, environment = local.migration_environment })
+  migrate_container = merge(local.container_base, { name = "migrate", command = var.migration_command, environment = local.container_environments.migration })
   worker_container  = merge(local.container_base, { name = "worker", command = var.worker_command })
   serving           = concat([local.app_container], local.worker ? [local.worker_container] : [])
 

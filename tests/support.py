@@ -269,6 +269,7 @@ APP_VARIABLES = (
     "DB_MAX_OVERFLOW",
     "DB_POOL_RECYCLE",
     "DB_SSL",
+    "DB_SSL_ROOT_CERT",
     "JWT_SECRET",
     "ACCESS_TOKEN_EXPIRE_MINUTES",
     "CORS_ORIGINS",
@@ -281,6 +282,32 @@ APP_VARIABLES = (
     "MAKEFLAGS",
     "MFLAGS",
 )
+
+
+# What `make rds-ca` leaves, for the tests that build and deploy (AWS's download is out of
+# reach here; the generated project's tests fetch from a local server instead). A
+# self-signed authority of no one's, which no database in these tests presents.
+STAND_IN_RDS_BUNDLE = """\
+-----BEGIN CERTIFICATE-----
+MIIBczCCARmgAwIBAgIBATAKBggqhkjOPQQDAjA2MTQwMgYDVQQDDCtUZW1wbGF0
+ZSB0ZXN0cycgc3RhbmQtaW4gZm9yIHRoZSBSRFMgYnVuZGxlMCAXDTI2MDEwMTAw
+MDAwMFoYDzIxMjYwMTAxMDAwMDAwWjA2MTQwMgYDVQQDDCtUZW1wbGF0ZSB0ZXN0
+cycgc3RhbmQtaW4gZm9yIHRoZSBSRFMgYnVuZGxlMFkwEwYHKoZIzj0CAQYIKoZI
+zj0DAQcDQgAEuw4xFZ6bhC7Z4e375QSXaqEghMips4attYomRCXn22nF6QP0FfOt
+l+gPr8yBQEokaM5fFD/frp6BTq0GAQCtMqMWMBQwEgYDVR0TAQH/BAgwBgEB/wIB
+ADAKBggqhkjOPQQDAgNIADBFAiEAzvk1JuCKfZJe3rzAnYXs2ON8FsYS280+FGSj
+UXID1iMCIAf0hCCZ81oLvQrGS8/a3KfwosHYCr7E4nRhxIEyCMvc
+-----END CERTIFICATE-----
+"""
+RDS_BUNDLE_NAME = "rds-ca-bundle.pem"
+
+
+def seed_rds_bundle(project: Path) -> None:
+    """Writes the bundle and its pin where `make rds-ca` would."""
+    package = next((project / "src").glob("*/migrate.py")).parent
+    (package / RDS_BUNDLE_NAME).write_text(STAND_IN_RDS_BUNDLE)
+    digest = hashlib.sha256(STAND_IN_RDS_BUNDLE.encode()).hexdigest()
+    (project / "deploy" / "rds-ca-bundle.sha256").write_text(f"{digest}\n")
 
 
 def project_env(python_version: str) -> dict[str, str]:

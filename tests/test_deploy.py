@@ -20,7 +20,16 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
-from tests.support import alembic_head, find_python, project_env, render, run
+from tests.support import (
+    RDS_BUNDLE_NAME,
+    STAND_IN_RDS_BUNDLE,
+    alembic_head,
+    find_python,
+    project_env,
+    render,
+    run,
+    seed_rds_bundle,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -101,9 +110,17 @@ def http(handler, method, path, body=None, headers=None):
     return response["statusCode"], json.loads(response["body"])
 
 
+def packaged_authorities():
+    """The RDS bundle as the app finds it in the task: where, and how many authorities."""
+    config = importlib.import_module(f"{package}.config")
+    stats = config.trusted_authorities("").cert_store_stats()
+    return os.path.relpath(config.RDS_CA_BUNDLE, task), stats["x509_ca"]
+
+
 def run():
     handlers = importlib.import_module(f"{package}.lambda_handler")
     report = {
+        "packaged_authorities": packaged_authorities(),
         "migrated": handlers.migrate({}, None),
         "tables": table_names(),
         "model_tables": sorted(importlib.import_module(f"{package}.models").Base.metadata.tables),
@@ -199,7 +216,8 @@ def check_bytecode(package: Path, tag: str) -> None:
 
 def check_wheel(project: Path, package_name: str) -> None:
     """The project's wheel (the one `make package` built, as `uv sync --no-editable` builds
-    it for the image) carries the migrations as package data."""
+    it for the image) carries the migrations and the RDS certificate bundle as package
+    data."""
     (wheel,) = (project / "build" / "lambda" / "wheel").glob("*.whl")
     migrations = project / "src" / package_name / "migrations"
     expected = {
@@ -213,10 +231,11 @@ def check_wheel(project: Path, package_name: str) -> None:
         f"{package_name}/migrations/versions/20260101_0001_initial.py",
     } <= expected
     with zipfile.ZipFile(wheel) as archive:
-        shipped = {
-            name for name in archive.namelist() if name.startswith(f"{package_name}/migrations/")
-        }
+        names = archive.namelist()
+        shipped = {name for name in names if name.startswith(f"{package_name}/migrations/")}
+        bundle = archive.read(f"{package_name}/{RDS_BUNDLE_NAME}").decode()
     assert shipped == expected, f"the wheel's migrations differ: {shipped ^ expected}"
+    assert bundle == STAND_IN_RDS_BUNDLE, "the wheel lacks the RDS certificate bundle"
 
 
 @contextmanager
@@ -321,6 +340,7 @@ def test_lambda_package_runs_on_the_runtime_python(
     if not POSTGRES_URL and os.environ.get("REQUIRE_POSTGRES") == "1":
         pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
     project = render(answers, tmp_path / "render", cookiecutter_config)
+    seed_rds_bundle(project)
     env = project_env(answers["python_version"])
     package = project / "dist" / "lambda.zip"
     package_name = project.name.replace("-", "_")
@@ -351,3 +371,5 @@ def test_lambda_package_runs_on_the_runtime_python(
     for dialect, database in databases:
         report = run_on_lambda_runtime(answers, project, task, database, tmp_path / dialect)
         check_report(report, answers, head, dialect)
+        # The app in the task finds the bundle it verifies RDS with.
+        assert report["packaged_authorities"] == [f"{package_name}/{RDS_BUNDLE_NAME}", 1]

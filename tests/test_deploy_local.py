@@ -24,7 +24,14 @@ import boto3
 import pytest
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
-from tests.support import alembic_head, project_env, render, resource_prefix, run
+from tests.support import (
+    alembic_head,
+    project_env,
+    render,
+    resource_prefix,
+    run,
+    seed_rds_bundle,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -173,6 +180,8 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     env = {**project_env(answers["python_version"]), **terraform_settings}
     env.pop("DEPLOY_LOCAL_DATABASE_URL", None)
     run(["make", "install"], cwd=project, env=env)  # writes uv.lock, which a project commits
+    if answers["database"] != "sqlite":
+        seed_rds_bundle(project)  # `make rds-ca`, committed as the README says
     git(project, "init", "-q")
     commit(project, "Generated project")
 

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from deploy import package, release
+from deploy import package, rds_ca, release
 from deploy.local import LocalEmulator
 from deploy.project import Project
 from deploy.steps import DeployError, StepError, say, step
@@ -17,6 +17,8 @@ def parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("package", help="build dist/lambda.zip (compute=lambda)")
     build.add_argument("--architecture", choices=["arm64", "x86_64"], default="arm64")
+    fetch = commands.add_parser("rds-ca", help="fetch and pin RDS's certificate bundle")
+    fetch.add_argument("--update", action="store_true", help="accept a bundle that changed")
     for name, text in (
         ("deploy", "release the committed revision to an environment"),
         ("rollback", "return to the previous release"),
@@ -46,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit("package builds the Lambda zip; this project runs on ECS")
                 with step(f"Building the Lambda package ({arguments.architecture})"):
                     package.build(project, arguments.architecture, os.environ.get("UV", "uv"))
+            case "rds-ca":
+                with step("Fetching the RDS certificate bundle"):
+                    rds_ca.fetch(project, update=arguments.update)
             case "deploy":
                 release.deploy(
                     release.Target.aws_account(project, arguments.env), confirmed=confirmed

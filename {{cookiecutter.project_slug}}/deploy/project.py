@@ -49,6 +49,11 @@ class Project:
         )
 
     @property
+    def database_server(self) -> bool:
+        """Whether the stacks run RDS or Aurora (else SQLite on EFS)."""
+        return (self.root / "infra" / "modules" / "database").is_dir()
+
+    @property
     def linked_services(self) -> list[str]:
         """The services of SERVICE_LINKED_ROLES whose modules this project has."""
         modules = self.root / "infra" / "modules"

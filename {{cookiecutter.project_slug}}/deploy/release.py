@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deploy import functions, package, quotas, services, smoke
+from deploy import functions, package, quotas, rds_ca, services, smoke
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
 from deploy.emulator import OVERRIDE_FILE, backend_config, provider_override
@@ -86,6 +86,8 @@ def deploy(target: Target, *, confirmed: bool) -> None:
     with step(f"Checking before anything changes ({environment})"):
         revision = committed_revision(project.root)
         say(f"    revision {revision}")
+        if project.database_server:
+            rds_ca.check(project)
         confirm(environment, confirmed)
         bucket = check_account(target)
         # The emulator has no account limits (nor lambda:GetAccountSettings).
@@ -290,6 +292,8 @@ def image(target: Target) -> str:
     Returns the image reference."""
     with step(f"Checking before anything changes ({target.environment})"):
         revision = committed_revision(target.project.root)
+        if target.project.database_server:
+            rds_ca.check(target.project)
         bucket = check_account(target)
     ecr = target.aws.client("ecr")
     try:

@@ -72,6 +72,7 @@ def test_sslmode_in_url_becomes_db_ssl(env: pytest.MonkeyPatch) -> None:
 def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
     env.setenv("DATABASE_URL", "postgresql://u:p@db/app?sslmode=disable")
     env.setenv("DB_SSL", "verify-full")
+    env.setenv("DB_SSL_ROOT_CERT", "system")
     assert get_settings().db_ssl == "verify-full"
 
 

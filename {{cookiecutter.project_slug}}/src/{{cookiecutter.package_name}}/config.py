@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
+import ssl
+from pathlib import Path
 from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -24,6 +26,13 @@ DATABASE_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 Environment = Literal["local", "test", "dev", "staging", "prod"]
 # libpq's sslmode names, which asyncpg also accepts for its `ssl` argument.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+# The modes that check the server's certificate; the others encrypt without knowing whom to.
+VERIFYING_SSL_MODES = frozenset({"verify-ca", "verify-full"})
+# libpq's sslrootcert=system: the operating system's trust store.
+SYSTEM_TRUST_STORE = "system"
+# The authorities of every RDS and Aurora server certificate, packaged with the app so the
+# wheel, the Lambda zip and the image all carry them: `make rds-ca` fetches the bundle.
+RDS_CA_BUNDLE = Path(__file__).with_name("rds-ca-bundle.pem")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 {%- if cookiecutter.use_background_jobs == "y" %}
 JobsBackend = Literal["inline", "sqs"]
@@ -63,6 +72,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(10, ge=0, le=100)
     db_pool_recycle: int = Field(1800, ge=-1, description="seconds; -1 never recycles")
     db_ssl: SslMode = "prefer"
+    # Whom DB_SSL=verify-ca/verify-full trusts: a PEM file of authorities, `system` for the
+    # OS trust store, or (empty) the RDS certificate bundle packaged with the app.
+    db_ssl_root_cert: str = ""
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     # A Secrets Manager secret holding the signing key, read at first use instead.
@@ -169,6 +181,18 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _verification_needs_authorities(self) -> Settings:
+        if self.db_ssl not in VERIFYING_SSL_MODES:
+            if self.db_ssl_root_cert:
+                raise ValueError(
+                    f"DB_SSL_ROOT_CERT: DB_SSL={self.db_ssl} checks no certificate; "
+                    "use verify-ca or verify-full"
+                )
+            return self
+        trusted_authorities(self.db_ssl_root_cert)
+        return self
+
     @staticmethod
     def _valid_sslmode(value: Any) -> SslMode:
         modes: tuple[SslMode, ...] = get_args(SslMode)
@@ -257,6 +281,32 @@ def normalise_database_url(value: str) -> URL:
     if backend == "sqlite":
         return url.set(drivername="sqlite+aiosqlite")
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def trusted_authorities(root_cert: str) -> ssl.SSLContext:
+    """A client context that trusts only DB_SSL_ROOT_CERT's authorities (see Settings).
+
+    Not ssl.create_default_context: from Python 3.13 it adds VERIFY_X509_STRICT, which
+    libpq does not apply, so a server psql accepts could be refused by the app.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if root_cert == SYSTEM_TRUST_STORE:
+        context.load_default_certs()
+        return context
+    path = Path(root_cert) if root_cert else RDS_CA_BUNDLE
+    if not root_cert and not path.is_file():
+        raise ValueError(
+            f"DB_SSL_ROOT_CERT: empty means the RDS certificate bundle packaged with the app, "
+            f"and this build has none ({path.name}: `make rds-ca` fetches it); or name a PEM "
+            "file, or `system`"
+        )
+    try:
+        context.load_verify_locations(cafile=path)
+    except ssl.SSLError:  # before OSError, which it is a kind of
+        raise ValueError(f"DB_SSL_ROOT_CERT: {path} holds no PEM certificate") from None
+    except OSError as error:
+        raise ValueError(f"DB_SSL_ROOT_CERT: cannot read {path} ({error.strerror})") from None
+    return context
 
 
 def is_sqlite_url(url: str) -> bool:

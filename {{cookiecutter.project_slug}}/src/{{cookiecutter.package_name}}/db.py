@@ -14,6 +14,7 @@ token the process signs itself: there is no password to read or rotate.
 from __future__ import annotations
 
 import os
+import ssl
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,7 +35,13 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from {{ cookiecutter.package_name }}.aws import database_auth_token, read_json_secret
-from {{ cookiecutter.package_name }}.config import Settings, SettingsError, is_sqlite_url
+from {{ cookiecutter.package_name }}.config import (
+    VERIFYING_SSL_MODES,
+    Settings,
+    SettingsError,
+    is_sqlite_url,
+    trusted_authorities,
+)
 
 # Deterministic constraint names let Alembic's batch mode rebuild SQLite tables and
 # drop or alter constraints by name on Postgres.
@@ -162,12 +169,24 @@ def build_engine(
         }
     engine = create_async_engine(
         url,
-        connect_args={"ssl": settings.db_ssl, "timeout": CONNECT_TIMEOUT_SECONDS},
+        connect_args={"ssl": ssl_argument(settings), "timeout": CONNECT_TIMEOUT_SECONDS},
         **pool,
     )
     if credentials is not None:
         _log_in_per_connection(engine, credentials)
     return engine
+
+
+def ssl_argument(settings: Settings) -> str | ssl.SSLContext:
+    """asyncpg's `ssl`: the DB_SSL mode's name, or for a verifying mode a context trusting
+    only DB_SSL_ROOT_CERT's authorities (given the name, asyncpg would look for
+    ~/.postgresql/root.crt, which no image or Lambda has)."""
+    if settings.db_ssl not in VERIFYING_SSL_MODES:
+        return settings.db_ssl
+    context = trusted_authorities(settings.db_ssl_root_cert)
+    # verify-ca checks who signed the certificate, verify-full also the name it is for.
+    context.check_hostname = settings.db_ssl == "verify-full"
+    return context
 
 
 # asyncpg's user and password for a new connection: as last known, or (`fresh`) anew.

@@ -56,7 +56,10 @@ locals {
     DATABASE_HOST = module.database.address
     DATABASE_PORT = tostring(module.database.port)
     DATABASE_NAME = module.database.database_name
-    DB_SSL        = "require"
+    # The server's certificate must be signed by an RDS authority (the bundle packaged with
+    # the app, `make rds-ca`) and name DATABASE_HOST ("Using SSL/TLS to encrypt a connection
+    # to a DB instance or cluster", RDS User Guide).
+    DB_SSL = "verify-full"
 {%- endif %}
 {%- if uploads %}
 

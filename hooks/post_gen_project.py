@@ -41,7 +41,6 @@ UNUSED = [
     (ANSWERS["database"] != "sqlite", ["infra/modules/efs"]),
     (ANSWERS["compute"] != "ecs", ["infra/modules/ecs_service", "infra/modules/registry"]),
     (ANSWERS["compute"] != "lambda", ["infra/modules/lambda_api"]),
-    (not ANSWERS["domain_name"], ["infra/modules/dns"]),
 ]
 
 

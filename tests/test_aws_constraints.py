@@ -222,7 +222,9 @@ def test_the_worker_mapping_concurrency_is_one_sqs_accepts(
 # certificates for one name in an account the same validation record, which it renews
 # with (ACM user guide, DNS validation): environments must not share a name, and no stack
 # may adopt (allow_overwrite) a record another one created.
-DNS_GROUPS = groups(Check((*ENV_MAIN, ENV_VARIABLES, DNS_MAIN), lambda a: a["domain_name"] != ""))
+DNS_GROUPS = groups(
+    Check((*ENV_MAIN, ENV_VARIABLES, *TFVARS, DNS_MAIN), lambda a: a["domain_name"] != "")
+)
 
 
 @pytest.mark.parametrize("group", DNS_GROUPS, ids=group_id)
@@ -231,11 +233,15 @@ def test_every_environment_has_its_own_host_name(
 ) -> None:
     render_like_cookiecutter(group, tmp_path, cookiecutter_config)
     (domain,) = {answers["domain_name"] for answers in group.members}
-    names = {env: stack_arguments(group.files, env)["domain_name"] for env in ENVIRONMENTS}
+    for env in ENVIRONMENTS:
+        passed = stack_arguments(group.files, env)
+        assert passed["domain_name"] == "${var.domain_name}", f"{env} does not pass its domain"
+        assert passed["hosted_zone_name"] == "${var.hosted_zone_name}", env
+    names = {env: resolved(group.files, env, "domain_name", "domain_name") for env in ENVIRONMENTS}
     assert len(set(names.values())) == len(names), f"environments share a host name: {names}"
     assert names["prod"] == domain, "prod serves the domain as answered"
-    zone = default(group.files[ENV_VARIABLES], "hosted_zone_name")
     for env, name in names.items():
+        zone = resolved(group.files, env, "hosted_zone_name", "hosted_zone_name")
         assert name == zone or name.endswith(f".{zone}"), f"{env}: {name} is not in the zone {zone}"
         assert len(name) <= 253, name
         assert all(len(label) <= 63 for label in name.split(".")), name

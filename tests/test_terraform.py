@@ -439,18 +439,41 @@ def test_load_balancer_and_container_probe_liveness_only(
     assert 'log.warning("database_unreachable"' in health
 
 
+def terraform_test(module: Path, tests: str, env: dict[str, str]) -> str:
+    """`terraform test` of a rendered module with tests/terraform/`tests` (a mocked
+    provider: nothing is applied); its summary line."""
+    (module / "tests").mkdir()
+    shutil.copy(TFTESTS / tests, module / "tests")
+    run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], module, env)
+    result = run(["terraform", "test", "-no-color"], module, env)
+    (summary,) = [line for line in result.stdout.splitlines() if " passed, " in line]
+    return summary
+
+
 @pytest.mark.slow
-def test_the_ecs_task_layout_keeps_sqlite_to_one_writer(
+def test_the_ecs_module_plans_its_task_layout_and_listeners(
     tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
 ) -> None:
     """SQLite on EFS: migration, app and worker are containers of the one app task, the
     migration first; with a database server they are a task and two services, and the
-    migration task alone has the migration's role and settings. Planned by `terraform
-    test` with a mocked provider (tests/terraform/ecs_task_layout.tftest.hcl)."""
+    migration task alone has the migration's role and settings. With a domain, port 80
+    only redirects to HTTPS; without one it forwards (tests/terraform/ecs_service.tftest.hcl)."""
     answers = next(a for a in SLOW_SUBSET if a["compute"] == "ecs")
     module = render(answers, tmp_path, cookiecutter_config) / "infra" / "modules" / "ecs_service"
-    (module / "tests").mkdir()
-    shutil.copy(TFTESTS / "ecs_task_layout.tftest.hcl", module / "tests")
-    run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], module, terraform_env)
-    result = run(["terraform", "test", "-no-color"], module, terraform_env)
-    assert "3 passed, 0 failed" in result.stdout, result.stdout
+    assert terraform_test(module, "ecs_service.tftest.hcl", terraform_env) == (
+        "Success! 5 passed, 0 failed."
+    )
+
+
+@pytest.mark.slow
+def test_ecs_prod_refuses_to_serve_without_a_domain(
+    tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
+) -> None:
+    """An ECS project made without a domain: dev plans on plain HTTP, prod stops at its
+    domain_name until terraform.tfvars names one, and then serves HTTPS on it
+    (tests/terraform/stack_https.tftest.hcl)."""
+    answers = next(a for a in SLOW_SUBSET if a["compute"] == "ecs" and not a["domain_name"])
+    module = render(answers, tmp_path, cookiecutter_config) / "infra" / "modules" / "stack"
+    assert terraform_test(module, "stack_https.tftest.hcl", terraform_env) == (
+        "Success! 4 passed, 0 failed."
+    )

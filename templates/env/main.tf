@@ -43,14 +43,10 @@ module "stack" {
 {%- endif %}
 
   cors_allowed_origins = var.cors_allowed_origins
-{%- if cookiecutter.domain_name %}
 
-  # Each environment its own name (and so its own certificate validation record): in one
-  # account a shared name makes the second environment's record fail as existing, and one
-  # environment's destroy would delete what the other's certificate renews with.
-  domain_name      = "{{ cookiecutter.domain_name if environment == "prod" else environment ~ "." ~ cookiecutter.domain_name }}"
+
+  domain_name      = var.domain_name
   hosted_zone_name = var.hosted_zone_name
-{%- endif %}
 {%- if ecs %}
 
   image_tag     = var.image_tag

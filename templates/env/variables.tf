@@ -82,14 +82,17 @@ variable "cors_allowed_origins" {
   type        = list(string)
   description = "Browser origins (scheme://host[:port]) that may call the API (the app's CORS_ORIGINS){% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (its CORS rule){% endif %}, e.g. [\"https://app.example.com\"]."
 }
-{%- if cookiecutter.domain_name %}
+
+
+variable "domain_name" {
+  type        = string
+  description = "The API's host name, in hosted_zone_name; null for none{% if ecs %} (plain HTTP on the load balancer's name, which prod refuses){% endif %}."
+}
 
 variable "hosted_zone_name" {
   type        = string
-  description = "The existing Route 53 public hosted zone for the environment's domain name (by default the one {{ cookiecutter.domain_name }} belongs to)."
-  default     = "{{ cookiecutter.domain_name if cookiecutter.domain_name.count('.') == 1 else cookiecutter.domain_name.split('.', 1)[1] }}"
+  description = "The existing Route 53 public hosted zone that holds domain_name (null without one)."
 }
-{%- endif %}
 {%- if ecs %}
 
 variable "image_tag" {

@@ -430,9 +430,8 @@ def local_target(
 
 
 def hosted_zone(root: Path) -> str | None:
-    """The hosted zone the environment's domain lives in (its variable's default)."""
+    """The hosted zone the environment's domain lives in (its terraform.tfvars; null: none)."""
     found = re.search(
-        r'variable "hosted_zone_name" \{[^}]*default\s*=\s*"([^"]+)"',
-        (root / "variables.tf").read_text(),
+        r'^hosted_zone_name\s*=\s*"([^"]+)"', (root / "terraform.tfvars").read_text(), re.MULTILINE
     )
     return found.group(1) if found else None

@@ -145,12 +145,11 @@ def test_smoke_check_failure_names_the_url_and_status(health_server) -> None:
         smoke.check(url, attempts=2, pause=0)
 
 
-def test_the_hosted_zone_comes_from_the_variable_default(tmp_path: Path) -> None:
-    (tmp_path / "variables.tf").write_text(
-        'variable "hosted_zone_name" {\n  type    = string\n  default = "example.com"\n}\n'
-    )
+def test_the_hosted_zone_comes_from_the_environments_tfvars(tmp_path: Path) -> None:
+    tfvars = tmp_path / "terraform.tfvars"
+    tfvars.write_text('domain_name      = "dev.api.example.com"\nhosted_zone_name = "example.com"\n')
     assert hosted_zone(tmp_path) == "example.com"
-    (tmp_path / "variables.tf").write_text('variable "region" {\n  type = string\n}\n')
+    tfvars.write_text("domain_name      = null\nhosted_zone_name = null\n")
     assert hosted_zone(tmp_path) is None
 
 

@@ -1,10 +1,9 @@
 {%- set sqlite = cookiecutter.database == "sqlite" %}
 {%- set ecs = cookiecutter.compute == "ecs" %}
 {%- set uploads = cookiecutter.use_s3_uploads == "y" %}
-{%- set jobs = cookiecutter.use_background_jobs == "y" %}
-{%- set domain = cookiecutter.domain_name != "" -%}
+{%- set jobs = cookiecutter.use_background_jobs == "y" -%}
 # One environment of {{ cookiecutter.project_name }}: the modules its options need, wired
-# together. compute={{ cookiecutter.compute }}, database={{ cookiecutter.database }}, uploads={{ cookiecutter.use_s3_uploads }}, jobs={{ cookiecutter.use_background_jobs }}{% if domain %}, domain={{ cookiecutter.domain_name }}{% endif %}.
+# together. compute={{ cookiecutter.compute }}, database={{ cookiecutter.database }}, uploads={{ cookiecutter.use_s3_uploads }}, jobs={{ cookiecutter.use_background_jobs }}.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -184,18 +183,22 @@ module "queue" {
   tags                       = var.tags
 }
 {%- endif %}
-{%- if domain %}
 
+
+# With domain_name (known at plan time, so the count is too): a certificate and records.
 data "aws_route53_zone" "this" {
+  count = var.domain_name == null ? 0 : 1
+
   name = var.hosted_zone_name
 }
 
 module "dns" {
   source = "../dns"
+  count  = var.domain_name == null ? 0 : 1
 
   name        = var.name
   domain_name = var.domain_name
-  zone_id     = data.aws_route53_zone.this.zone_id
+  zone_id     = data.aws_route53_zone.this[0].zone_id
 {%- if ecs %}
 
   alias_target = {
@@ -209,7 +212,6 @@ module "dns" {
 
   tags = var.tags
 }
-{%- endif %}
 
 # Least privilege for the app: its secret, its key{% if not sqlite %}, its database user{% endif %}{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
 data "aws_iam_policy_document" "app" {
@@ -347,11 +349,10 @@ module "ecs_service" {
     access_point_id = module.efs.access_point_id
   }
 {%- endif %}
-{%- if domain %}
+
 
   domain_name     = var.domain_name
-  certificate_arn = module.dns.certificate_arn
-{%- endif %}
+  certificate_arn = var.domain_name == null ? null : module.dns[0].certificate_arn
 
   alb_deletion_protection = var.deletion_protection
   permissions_boundary    = local.permissions_boundary
@@ -392,11 +393,10 @@ module "lambda_api" {
   worker_reserved_concurrency = var.lambda_worker_reserved_concurrency
   worker_maximum_concurrency  = var.lambda_worker_maximum_concurrency
 {%- endif %}
-{%- if domain %}
+
 
   domain_name     = var.domain_name
-  certificate_arn = module.dns.certificate_arn
-{%- endif %}
+  certificate_arn = var.domain_name == null ? null : module.dns[0].certificate_arn
 
   permissions_boundary = local.permissions_boundary
   tags                 = var.tags

@@ -1,6 +1,5 @@
 {%- set sqlite = cookiecutter.database == "sqlite" %}
-{%- set ecs = cookiecutter.compute == "ecs" %}
-{%- set domain = cookiecutter.domain_name != "" -%}
+{%- set ecs = cookiecutter.compute == "ecs" -%}
 variable "name" {
   type        = string
   description = "Prefix of every resource name, e.g. \"{{ cookiecutter.project_slug[:30] }}-dev\"."
@@ -125,18 +124,33 @@ variable "cors_allowed_origins" {
     error_message = "Each cors_allowed_origins entry must be an origin such as https://app.example.com (no path, no wildcard)."
   }
 }
-{%- if domain %}
+
 
 variable "domain_name" {
   type        = string
-  description = "The API's host name (certificate and DNS record)."
+  description = "The API's host name, in hosted_zone_name: an ACM certificate, its DNS records and HTTPS{% if ecs %} (port 80 then only redirects). Null: plain HTTP on the load balancer's own name, which prod refuses{% else %}. Null: the execute-api URL (HTTPS too){% endif %}."
+  default     = null
+{%- if ecs %}
+
+  validation {
+    # Without a domain the load balancer has no certificate. (A rule on another variable
+    # needs Terraform 1.9 or later; versions.tf asks for 1.10.)
+    condition     = var.domain_name != null || var.environment != "prod"
+    error_message = "prod would serve users' passwords and tokens over plain HTTP: set domain_name (a name in a Route 53 public hosted zone of this account) and hosted_zone_name in infra/envs/prod/terraform.tfvars."
+  }
+{%- endif %}
 }
 
 variable "hosted_zone_name" {
   type        = string
   description = "The existing Route 53 public hosted zone that holds domain_name."
+  default     = null
+
+  validation {
+    condition     = var.domain_name == null || var.hosted_zone_name != null
+    error_message = "hosted_zone_name is required with domain_name: the existing Route 53 public hosted zone that holds it."
+  }
 }
-{%- endif %}
 {%- if ecs %}
 
 variable "image_tag" {

@@ -1,7 +1,7 @@
 # Copied into a rendered infra/modules/ecs_service by tests/test_terraform.py and planned
 # with a mocked provider: which containers each task definition holds, what starts them
 # and which role and settings the migration has, for SQLite on EFS and for a database
-# server.
+# server; and what the load balancer's listeners do with a domain and without.
 
 mock_provider "aws" {
   mock_data "aws_vpc" {
@@ -137,5 +137,40 @@ run "a_database_server_keeps_a_migration_task_and_a_worker_service" {
       worker  = "arn:aws:iam::123456789012:role/app-dev-ecs-task"
     }
     error_message = "Only the migration task may run as the migration's role."
+  }
+}
+
+run "with_a_domain_port_80_only_redirects_to_https" {
+  command = plan
+
+  variables {
+    domain_name     = "api.example.com"
+    certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0123abcd"
+  }
+
+  assert {
+    condition     = length(aws_lb_listener.http) == 0 && length(aws_lb_listener.https) == 1
+    error_message = "With a domain, nothing may forward plain HTTP to the app."
+  }
+  assert {
+    condition     = [for action in aws_lb_listener.http_redirect[0].default_action : action.type] == ["redirect"]
+    error_message = "Port 80 must only redirect."
+  }
+  assert {
+    condition     = [for r in one(aws_lb_listener.http_redirect[0].default_action).redirect : [r.port, r.protocol, r.status_code]] == [["443", "HTTPS", "HTTP_301"]]
+    error_message = "Port 80 must redirect permanently to the same URL on HTTPS."
+  }
+  assert {
+    condition     = aws_lb_listener.https[0].certificate_arn == var.certificate_arn && startswith(aws_lb_listener.https[0].ssl_policy, "ELBSecurityPolicy-TLS13-1-2")
+    error_message = "The HTTPS listener must use the domain's certificate and a TLS 1.2/1.3 policy."
+  }
+}
+
+run "without_a_domain_port_80_forwards_and_nothing_listens_on_443" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lb_listener.http) == 1 && length(aws_lb_listener.https) == 0 && length(aws_lb_listener.http_redirect) == 0
+    error_message = "Without a domain (dev only: the stack refuses prod), port 80 forwards to the app."
   }
 }

@@ -7,7 +7,9 @@ import asyncio
 import datetime
 import ipaddress
 import os
+import socketserver
 import ssl
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -114,6 +116,17 @@ def table_names(database_url: str) -> set[str]:
             return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
 
     return asyncio.run(read())
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """Runs `server` in a thread of its own for the block's length, then closes it."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass(frozen=True)

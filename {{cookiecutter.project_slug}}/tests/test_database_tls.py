@@ -10,7 +10,6 @@ import socket
 import socketserver
 import ssl
 import struct
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from pydantic import ValidationError
 from {{ cookiecutter.package_name }} import config
 from {{ cookiecutter.package_name }}.config import SettingsError, SslMode
 from {{ cookiecutter.package_name }}.db import build_engine
-from tests.helpers import Authority, make_settings
+from tests.helpers import Authority, make_settings, serving
 
 SSL_REQUEST = struct.pack("!ii", 8, 80877103)
 # The answer a wrong password gets: the client stops after it, having logged in over TLS.
@@ -88,13 +87,8 @@ def serve(tmp_path: Path) -> Serve:
         server = _Server(("127.0.0.1", 0), _Postgres)
         server.context = signer.server_context(host, tmp_path)
         server.logins = []
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serving(server):
             yield server
-        finally:
-            server.shutdown()
-            server.server_close()
 
     return running
 

@@ -5,7 +5,6 @@ bundle that is missing or differs from its pin."""
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from deploy.aws import Aws
 from deploy.project import Project
 from deploy.steps import DeployError, StepError
 from deploy.terraform import Terraform
-from tests.helpers import Authority
+from tests.helpers import Authority, serving
 
 
 class _Server(http.server.HTTPServer):
@@ -55,13 +54,8 @@ def served(
     context = aws_authority.server_context("localhost", tmp_path)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     server.body = Authority.create("Amazon RDS test Root CA").pem()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

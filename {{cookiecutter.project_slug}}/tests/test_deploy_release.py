@@ -8,7 +8,6 @@ import http.server
 import io
 import json
 import re
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from deploy.aws import Aws
 from deploy.project import MAX_PREFIX_LENGTH, SERVICE_LINKED_ROLES, Project
 from deploy.release import ensure_signing_key, hosted_zone, tail
 from deploy.steps import StepError
+from tests.helpers import serving
 
 
 @pytest.fixture
@@ -128,9 +128,8 @@ class Health(http.server.BaseHTTPRequestHandler):
 def health_server() -> Iterator[tuple[str, type[Health]]]:
     handler = type("HealthHandler", (Health,), {})
     server = http.server.HTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/", handler
-    server.shutdown()
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_port}/", handler
 
 
 def test_smoke_check_returns_the_health_answer(health_server) -> None:
@@ -147,9 +146,9 @@ def test_smoke_check_failure_names_the_url_and_status(health_server) -> None:
 
 def test_the_hosted_zone_comes_from_the_environments_tfvars(tmp_path: Path) -> None:
     tfvars = tmp_path / "terraform.tfvars"
-    tfvars.write_text('domain_name      = "dev.api.example.com"\nhosted_zone_name = "example.com"\n')
+    tfvars.write_text('domain_name = "dev.api.example.com"\nhosted_zone_name = "example.com"\n')
     assert hosted_zone(tmp_path) == "example.com"
-    tfvars.write_text("domain_name      = null\nhosted_zone_name = null\n")
+    tfvars.write_text("domain_name = null\nhosted_zone_name = null\n")
     assert hosted_zone(tmp_path) is None
 
 

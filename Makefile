@@ -15,7 +15,7 @@ PY_PATH = $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 export UV
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: help demo test test-fast test-slow lint clean
+.PHONY: help demo test test-fast test-slow bench lint clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ test-fast: .venv ## Hooks and every combination rendered (no installs)
 
 test-slow: .venv ## Lint, type check and run the generated projects' own test suites
 	$(UV) run pytest -n $(PYTEST_WORKERS) -m slow
+
+bench: .venv ## Print the benchmark figures of one covering generated project (needs TEST_DATABASE_URL)
+	$(UV) run python -m tests.print_benchmarks
 
 lint: .venv ## Lint the template's own code (hooks and tests)
 	$(UV) run ruff check hooks tests

@@ -1,7 +1,7 @@
 """The generated deploy path: `make package` builds a Lambda zip that really runs on the
 runtime's Python (built for x86_64, the CPU of the machine running the tests), from
-nothing but the zip, with its bytecode, and carries aarch64 code for the default arm64
-functions."""
+nothing but the zip, with its bytecode and the AWS models of the services the app calls
+(no others), and carries aarch64 code for the default arm64 functions."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ pytestmark = pytest.mark.slow
 LAMBDA_SUBSET = [answers for answers in SLOW_SUBSET if answers["compute"] == "lambda"]
 ELF_MACHINE = {b"\xb7\x00": "aarch64", b"\x3e\x00": "x86_64"}
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# The zip's budget, well under Lambda's 50 MB for a zip uploaded directly: the image's
+# server (uvicorn), the models of AWS services the app never calls and the extensions'
+# debug information stay out of it.
+MAX_ZIPPED = 20 * 1000 * 1000
 
 # What the Lambda runtime does with the zip, run by the runtime's Python with -I -S:
 # only the unpacked zip on sys.path, then the handlers invoked with real event shapes.
@@ -117,9 +121,35 @@ def packaged_authorities():
     return os.path.relpath(config.RDS_CA_BUNDLE, task), stats["x509_ca"]
 
 
+def aws_clients():
+    """The app's clients of the services it lists, built from the task's botocore: each
+    model's API version, whether an RDS token signs, and what another service gets."""
+    import botocore.exceptions
+    import botocore.session
+
+    aws = importlib.import_module(f"{package}.aws")
+    settings = importlib.import_module(f"{package}.config").get_settings()
+    models = {
+        service: aws._client(service, settings.aws_region, "").meta.service_model.api_version
+        for service in sorted(aws.SERVICES)
+    }
+    token = aws.database_auth_token(settings, "db.example.com", 5432, "app")
+    try:
+        botocore.session.get_session().create_client("ec2", region_name=settings.aws_region)
+        unlisted = "built"
+    except botocore.exceptions.UnknownServiceError as error:
+        unlisted = type(error).__name__
+    return {
+        "models": models,
+        "rds_token_signed": token.startswith("db.example.com:5432/?Action=connect"),
+        "unlisted": unlisted,
+    }
+
+
 def run():
     handlers = importlib.import_module(f"{package}.lambda_handler")
     report = {
+        "aws": aws_clients(),
         "packaged_authorities": packaged_authorities(),
         "migrated": handlers.migrate({}, None),
         "tables": table_names(),
@@ -193,6 +223,16 @@ def machines(package: Path) -> set[str]:
             for name in archive.namelist()
             if name.endswith(".so")
         }
+
+
+def aws_models(package: Path) -> dict[str, set[str]]:
+    """The services whose models the zip's botocore and boto3 carry."""
+    with zipfile.ZipFile(package) as archive:
+        parts = [PurePosixPath(name).parts for name in archive.namelist()]
+    return {
+        library: {path[2] for path in parts if path[:2] == (library, "data") and len(path) > 3}
+        for library in ("botocore", "boto3")
+    }
 
 
 def check_bytecode(package: Path, tag: str) -> None:
@@ -279,6 +319,11 @@ def run_on_lambda_runtime(
     driver.write_text(DRIVER)
     env = {
         "PATH": "/usr/bin:/bin",
+        # What RDS tokens sign with: "the access keys obtained from the function's execution
+        # role" (Lambda Developer Guide, "Defined runtime environment variables").
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
         "ENVIRONMENT": "dev",
         "JWT_SECRET": "a-secret-for-the-lambda-package-test-only",
         "DB_SSL": "disable",
@@ -304,6 +349,9 @@ def run_on_lambda_runtime(
 
 def check_report(report: dict, answers: Answers, head: str, dialect: str) -> None:
     assert report["compiled_in_task"] == [], "modules of the zip compiled from source"
+    assert all(report["aws"]["models"].values()), report["aws"]
+    assert report["aws"]["rds_token_signed"]
+    assert report["aws"]["unlisted"] == "UnknownServiceError", "models the app never uses"
     assert report["migrated"] == {"status": "ok", "revision": head}
     # The models' tables, and Alembic's version and lineage.
     assert set(report["tables"]) == {*report["model_tables"], *report["bookkeeping_tables"]}
@@ -348,12 +396,14 @@ def test_lambda_package_runs_on_the_runtime_python(
     built = run(["make", "package"], cwd=project, env=env).stdout
     assert re.search(r"dist/lambda\.zip: [\d.]+ MB zipped, [\d.]+ MB unzipped \(arm64", built)
     assert machines(package) == {"aarch64"}
+    assert package.stat().st_size < MAX_ZIPPED
     arm64 = package.read_bytes()
     run(["make", "package"], cwd=project, env=env)
     assert package.read_bytes() == arm64, "the same lock and code must give the same zip"
 
     run(["make", "package", "ARCH=x86_64"], cwd=project, env=env)
     assert machines(package) == {"x86_64"}
+    assert package.stat().st_size < MAX_ZIPPED
     check_bytecode(package, f"cpython-{answers['python_version'].replace('.', '')}")
     check_wheel(project, package_name)
 
@@ -368,8 +418,12 @@ def test_lambda_package_runs_on_the_runtime_python(
         warnings.warn(
             "TEST_DATABASE_URL unset: the Lambda package ran on SQLite only", stacklevel=1
         )
+    models = aws_models(package)
     for dialect, database in databases:
         report = run_on_lambda_runtime(answers, project, task, database, tmp_path / dialect)
         check_report(report, answers, head, dialect)
+        # The models of the services the app lists (its clients were built from them), no others.
+        assert models["botocore"] == set(report["aws"]["models"])
+        assert models["boto3"] <= models["botocore"]
         # The app in the task finds the bundle it verifies RDS with.
         assert report["packaged_authorities"] == [f"{package_name}/{RDS_BUNDLE_NAME}", 1]

@@ -6,17 +6,23 @@ this machine, not for Lambda). boto3 and botocore are packaged although the runt
 its own: the runtime's versions change without notice, the locked ones are what the
 tests ran. Every module is compiled for the runtime's Python here: Lambda's /var/task is
 read-only, so a zip without bytecode compiles every module it imports from source on each
-cold start. What Lambda never uses is left out (other Pythons' bytecode, console scripts,
-the installer's records). The zip is reproducible: the same lock and code give the same
-bytes, so an unchanged package leaves the function untouched.
+cold start. What Lambda never uses is left out: the dependency groups (uvicorn serves the
+image only), botocore's models of the services the app does not call (most of botocore),
+the extensions' debug information, other Pythons' bytecode, console scripts, test suites,
+type stubs, C and Cython sources, the installer's records. Every .py source stays, for
+tracebacks. The zip is reproducible: the same lock and code give the same bytes, so an
+unchanged package leaves the function untouched.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import stat
+import struct
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -34,12 +40,43 @@ CPU = {"arm64": "aarch64", "x86_64": "x86_64"}
 MAX_ZIPPED = 50 * 1024 * 1024
 MAX_UNZIPPED = 250 * 1024 * 1024
 LEFT_OUT_DIRS = {"bin"}
+# Of the dependencies, never imported by an app: their own test suites and test helpers,
+# stubs for type checkers, the sources their extensions were compiled from.
+LEFT_OUT_LIBRARY_DIRS = {"testing", "tests"}
+LEFT_OUT_LIBRARY_SUFFIXES = {".pyi", ".pyx", ".pxd", ".pxi", ".c", ".cpp", ".h", ".hpp"}
+# Folders of AWS models, one subfolder per service (botocore's clients, boto3's resources):
+# botocore loads a client's models from <botocore root>/data/<service>/<API version>/
+# (botocore docs, "Loaders Reference"). The files directly in them (endpoints, partitions,
+# retry and default settings), which every client reads, all stay.
+AWS_MODELS = {("botocore", "data"), ("boto3", "data")}
 # Where Lambda unpacks the zip (LAMBDA_TASK_ROOT). The bytecode names its sources there,
 # not in this checkout's build folder, which would make the zip differ between checkouts.
 TASK_ROOT = "/var/task"
 # Installer bookkeeping in *.dist-info: paths and times of this build, used by no import.
 LEFT_OUT_METADATA = {"RECORD", "INSTALLER", "direct_url.json", "uv_cache.json"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+# ELF, 64-bit, little-endian: the extensions of both Lambda architectures.
+ELF64_LSB = b"\x7fELF\x02\x01"
+# A section header: sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size, sh_link,
+# sh_info, sh_addralign, sh_entsize. Of a program header, the bytes it maps: p_offset and
+# p_filesz (after p_type and p_flags, and p_vaddr and p_paddr).
+SECTION = struct.Struct("<IIQQQQIIQQ")
+SEGMENT_FILE_RANGE = struct.Struct("<8xQ16xQ")
+SHF_ALLOC = 0x2
+SHF_INFO_LINK = 0x40
+SHT_NOBITS = 8
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What the zip takes from the installed site: bytecode of the runtime's cache `tag`
+    (`cpython-312`) alone; botocore's and boto3's models of `services` alone; test suites,
+    stubs and extension sources of the app's own `package` only, none of the libraries'."""
+
+    tag: str
+    services: frozenset[str]
+    package: str
 
 
 def platform(project: Project, architecture: Architecture) -> str:
@@ -65,7 +102,7 @@ def build(
         [
             uv,
             "export",
-            "--no-dev",
+            "--no-default-groups",
             "--no-emit-project",
             "--no-hashes",
             "--quiet",
@@ -99,7 +136,8 @@ def build(
 
     package = project.root / "dist" / "lambda.zip"
     package.parent.mkdir(exist_ok=True)
-    unzipped = write_zip(site, package, cache_tag(project))
+    contents = Contents(cache_tag(project), aws_services(project), project.package)
+    unzipped = write_zip(site, package, contents)
     zipped = package.stat().st_size
     say(
         f"    {package.relative_to(project.root)}: {zipped / 1e6:.1f} MB zipped, "
@@ -108,6 +146,12 @@ def build(
     if zipped > MAX_ZIPPED or unzipped > MAX_UNZIPPED:
         raise StepError("the package exceeds Lambda's 50 MB zipped / 250 MB unzipped limits")
     return package
+
+
+def aws_services(project: Project) -> frozenset[str]:
+    """The services whose clients the app builds: its `aws.SERVICES`."""
+    services: frozenset[str] = importlib.import_module(f"{project.package}.aws").SERVICES
+    return services
 
 
 def compile_bytecode(project: Project, site: Path, uv: str) -> None:
@@ -136,19 +180,27 @@ def compile_bytecode(project: Project, site: Path, uv: str) -> None:
         ) from error
 
 
-def packaged(site: Path, path: Path, tag: str) -> bool:
+def packaged(site: Path, path: Path, contents: Contents) -> bool:
     parts = path.relative_to(site).parts
     if LEFT_OUT_DIRS & set(parts):
         return False
+    if parts[0] != contents.package and (
+        LEFT_OUT_LIBRARY_DIRS & set(parts) or path.suffix in LEFT_OUT_LIBRARY_SUFFIXES
+    ):
+        return False
+    if parts[:2] in AWS_MODELS and len(parts) > 3 and parts[2] not in contents.services:
+        return False
     if path.parent.name == "__pycache__":
-        return path.name.endswith(f".{tag}.pyc")
+        return path.name.endswith(f".{contents.tag}.pyc")
     return not (parts[0].endswith(".dist-info") and path.name in LEFT_OUT_METADATA)
 
 
-def write_zip(site: Path, package: Path, tag: str) -> int:
-    """Zip `site` in a fixed order with fixed dates, keeping only the bytecode of the
-    runtime's cache `tag`; returns the unzipped size."""
-    files = sorted(path for path in site.rglob("*") if path.is_file() and packaged(site, path, tag))
+def write_zip(site: Path, package: Path, contents: Contents) -> int:
+    """Zip the `contents` of `site` in a fixed order with fixed dates and without debug
+    information; returns the unzipped size."""
+    files = sorted(
+        path for path in site.rglob("*") if path.is_file() and packaged(site, path, contents)
+    )
     unzipped = 0
     with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in files:
@@ -156,6 +208,72 @@ def write_zip(site: Path, package: Path, tag: str) -> int:
             executable = os.stat(path).st_mode & stat.S_IXUSR
             info.external_attr = (0o755 if executable else 0o644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
-            unzipped += path.stat().st_size
+            data = without_debug_info(path.read_bytes())
+            archive.writestr(info, data)
+            unzipped += len(data)
     return unzipped
+
+
+def without_debug_info(data: bytes) -> bytes:
+    """A shared library without its DWARF sections (.debug_*), as `strip --strip-debug`
+    leaves it; anything else unchanged. In Python, so every machine strips both
+    architectures' libraries alike, with no binutils.
+
+    Many wheels ship their extensions with debug information, most of their size, which
+    only a debugger reads. The loader never maps it: what the program headers map stays
+    byte for byte, the sections after it close up, and each debug section's header turns
+    inactive (SHT_NULL, all zero), so no section index changes. A layout this does not
+    expect (extended numbering, a kept section linking to debug information, debug
+    information among mapped bytes) keeps the file as it is.
+    """
+    if not data.startswith(ELF64_LSB):
+        return data
+    phoff, shoff = struct.unpack_from("<QQ", data, 0x20)
+    phentsize, phnum, shentsize, shnum, shstrndx = struct.unpack_from("<5H", data, 0x36)
+    if shentsize != SECTION.size or not 0 < shstrndx < shnum:
+        return data
+    sections = [
+        list(SECTION.unpack_from(data, shoff + index * shentsize)) for index in range(shnum)
+    ]
+    names = sections[shstrndx][4]
+
+    def name(section: list[int]) -> bytes:
+        start = names + section[0]
+        return data[start : data.index(b"\0", start)]
+
+    debug = {
+        index
+        for index, section in enumerate(sections)
+        if name(section).startswith(b".debug_") and not section[2] & SHF_ALLOC
+    }
+    segments = (
+        SEGMENT_FILE_RANGE.unpack_from(data, phoff + index * phentsize) for index in range(phnum)
+    )
+    mapped = max([phoff + phnum * phentsize, *(offset + size for offset, size in segments)])
+    kept = [
+        section
+        for index, section in enumerate(sections)
+        if index not in debug and section[1] != SHT_NOBITS
+    ]
+    if (
+        not debug
+        or shoff < mapped
+        or any(sections[index][4] < mapped for index in debug)
+        or any(section[6] in debug for section in kept)
+        or any(section[7] in debug for section in kept if section[2] & SHF_INFO_LINK)
+        or any(section[4] < mapped < section[4] + section[5] for section in kept)
+    ):
+        return data
+    stripped = bytearray(data[:mapped])
+    for section in sorted(
+        (section for section in kept if section[4] >= mapped), key=lambda section: section[4]
+    ):
+        content = data[section[4] : section[4] + section[5]]
+        stripped += bytes(-len(stripped) % max(section[8], 1))
+        section[4] = len(stripped)
+        stripped += content
+    stripped += bytes(-len(stripped) % 8)
+    struct.pack_into("<Q", stripped, 0x28, len(stripped))
+    for index, section in enumerate(sections):
+        stripped += bytes(SECTION.size) if index in debug else SECTION.pack(*section)
+    return bytes(stripped)

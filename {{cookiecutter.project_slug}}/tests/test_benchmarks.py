@@ -34,15 +34,33 @@ def run_benchmark(*argv: str) -> dict[str, float]:
     return {match["label"]: float(match["value"]) for match in FIGURE.finditer(result.stdout)}
 
 
+def needs_postgres() -> None:
+    if not POSTGRES_URL:
+        pytest.skip("needs a Postgres server: set TEST_DATABASE_URL")
+
+
 def test_cold_start_benchmark_prints_its_figures() -> None:
-    figures = run_benchmark("scripts/bench_cold_start.py", "--runs", "1")
-    assert figures["runs per module"] == 1
-    assert figures["ratio handler / fastapi"] > 0
+    needs_postgres()
+    figures = run_benchmark(
+        "-m", "scripts.bench_cold_start", "--runs", "1", "--server", POSTGRES_URL
+    )
+    assert figures["runs"] == 1
+    assert figures["ratio import handler / fastapi"] > 0
+    assert figures["ratio first response app / base"] > 0
+
+
+def test_api_benchmark_prints_its_figures() -> None:
+    needs_postgres()
+    figures = run_benchmark(
+        "-m", "scripts.bench_throughput", "--seconds", "0.3", "--server", POSTGRES_URL
+    )
+    assert figures["ratio items list app / baseline"] > 0
+    assert figures["ratio health/db app / baseline"] > 0
+    assert figures["health, app (req/s)"] > 0
 
 
 def test_copy_benchmark_prints_its_figures() -> None:
-    if not POSTGRES_URL:
-        pytest.skip("needs a Postgres server: set TEST_DATABASE_URL")
+    needs_postgres()
     figures = run_benchmark(
         "-m", "scripts.bench_copy_db", "--items", "250", "--server", POSTGRES_URL
     )

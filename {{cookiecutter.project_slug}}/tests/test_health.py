@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,8 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 from structlog.testing import capture_logs
 
+from {{ cookiecutter.package_name }} import db
 from {{ cookiecutter.package_name }}.main import create_app
-from tests.helpers import POSTGRES_URL, assert_error, make_settings
+from tests.helpers import POSTGRES_URL, assert_error, execute, make_settings
+
+ON_POSTGRES = pytest.mark.parametrize(
+    "database_url", ["postgresql"] if POSTGRES_URL else [], indirect=True
+)
 
 
 def test_liveness_does_no_io() -> None:
@@ -91,7 +98,7 @@ def tcp_forwarder(listen_port: int, target: tuple[str, int]) -> Iterator[None]:
 
 
 # Needs a network database to cut off; runs whenever TEST_DATABASE_URL is set.
-@pytest.mark.parametrize("database_url", ["postgresql"] if POSTGRES_URL else [], indirect=True)
+@ON_POSTGRES
 def test_readiness_recovers_without_restart_postgres(database_url: str, unused_port: int) -> None:
     url = make_url(database_url)
     port = unused_port
@@ -101,3 +108,57 @@ def test_readiness_recovers_without_restart_postgres(database_url: str, unused_p
         with tcp_forwarder(port, (url.host or "127.0.0.1", url.port or 5432)):
             assert client.get("/health/db").status_code == 200
         assert_outage(client)
+
+
+OTHER_SESSIONS = (
+    "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
+END_OTHER_SESSIONS = f"SELECT pg_terminate_backend(pid) {OTHER_SESSIONS}"
+COUNT_OTHER_SESSIONS = f"SELECT count(*) {OTHER_SESSIONS}"
+
+
+def end_other_sessions(database_url: str) -> None:
+    """What a restart or a failover does to the app's pooled connections: the server ends
+    them. Returns once their server processes are gone (their goodbye sent)."""
+    asyncio.run(execute(database_url, END_OTHER_SESSIONS))
+
+    async def remaining() -> int:
+        engine = db.build_engine(make_settings(database_url), pooled=False)
+        try:
+            async with engine.connect() as conn:
+                count = await conn.exec_driver_sql(COUNT_OTHER_SESSIONS)
+                return int(count.scalar_one())
+        finally:
+            await engine.dispose()
+
+    deadline = time.monotonic() + 10
+    while asyncio.run(remaining()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+@ON_POSTGRES
+def test_connections_the_server_ended_are_replaced_before_use(database_url: str) -> None:
+    # No ping on checkout: the pool must notice the goodbye itself, or a request fails.
+    with TestClient(create_app(make_settings(database_url))) as client:
+        assert client.get("/health/db").status_code == 200
+        end_other_sessions(database_url)
+        assert [client.get("/health/db").status_code for _ in range(3)] == [200, 200, 200]
+
+
+@ON_POSTGRES
+def test_a_connection_idle_too_long_is_pinged_and_replaced_if_silent(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", -1)  # every pooled connection is "idle"
+    app = create_app(make_settings(database_url))
+    pinged: list[object] = []
+
+    def silent(connection: object) -> None:
+        pinged.append(connection)  # as if the network had dropped it without a word
+        raise ConnectionResetError("no answer")
+
+    with TestClient(app) as client:
+        assert client.get("/health/db").status_code == 200  # a new connection: no ping
+        monkeypatch.setattr(app.state.database.engine.dialect, "do_ping", silent)
+        assert client.get("/health/db").status_code == 200  # pinged, replaced, served
+    assert len(pinged) == 1

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 {%- endif %}
 
+# Every service the app calls (each through `_client`): the Lambda package carries
+# botocore's models of these alone (deploy/package.py), so `_client` refuses any other.
+SERVICES = frozenset({"logs", "rds"{% if cookiecutter.use_s3_uploads == "y" %}, "s3"{% endif %}, "secretsmanager"{% if cookiecutter.use_background_jobs == "y" %}, "sqs"{% endif %}})
+
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 10
 
@@ -31,6 +35,8 @@ READ_TIMEOUT_SECONDS = 10
 def _client(
     service: str, region: str, endpoint_url: str, read_timeout: int = READ_TIMEOUT_SECONDS
 ) -> Any:
+    if service not in SERVICES:
+        raise ValueError(f"{service}: not in SERVICES, so the Lambda package lacks its model")
     import boto3
     from botocore.config import Config
 

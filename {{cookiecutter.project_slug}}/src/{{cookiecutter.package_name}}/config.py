@@ -68,8 +68,12 @@ class Settings(BaseSettings):
     database_host: str = ""
     database_port: int | None = Field(None, ge=1, le=65535)
     database_name: str = ""
-    db_pool_size: int = Field(5, ge=1, le=100)
-    db_max_overflow: int = Field(10, ge=0, le=100)
+    # Connections kept open per process, and how many more a burst may open. SQLAlchemy
+    # closes an overflow connection when it comes back to a full pool, so a process busy
+    # beyond DB_POOL_SIZE pays a new login (a SCRAM exchange) for each such request: keep
+    # the steady load within the pool. Each process opens at most the sum of the two.
+    db_pool_size: int = Field(10, ge=1, le=100)
+    db_max_overflow: int = Field(5, ge=0, le=100)
     db_pool_recycle: int = Field(1800, ge=-1, description="seconds; -1 never recycles")
     db_ssl: SslMode = "prefer"
     # Whom DB_SSL=verify-ca/verify-full trusts: a PEM file of authorities, `system` for the

@@ -14,6 +14,7 @@ token the process signs itself: there is no password to read or rotate.
 from __future__ import annotations
 
 import os
+import select as io_select
 import ssl
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from typing import Any
 import structlog
 from sqlalchemy import DateTime, MetaData, Select, event, func, select
 from sqlalchemy.engine import URL, Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -69,6 +71,12 @@ IAM_TOKEN_REUSE_SECONDS = 10 * 60
 # locks NFS provides.
 NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "9p", "fuse.sshfs"})
 MOUNTS_TABLE = Path("/proc/self/mounts")
+# A pooled connection idle this long is pinged before use. A security group's connection
+# tracking forgets an idle TCP flow after at least 60 seconds (EC2 API Reference,
+# ConnectionTrackingConfiguration: tcpEstablishedTimeout "Min: 60 seconds"), and only a
+# forgotten flow can be cut without the client hearing of it.
+PING_AFTER_IDLE_SECONDS = 30
+_IDLE_SINCE = "idle_since"
 
 
 def utcnow() -> datetime:
@@ -165,13 +173,14 @@ def build_engine(
             "pool_size": 1 if settings.on_lambda else settings.db_pool_size,
             "max_overflow": 0 if settings.on_lambda else settings.db_max_overflow,
             "pool_recycle": settings.db_pool_recycle,
-            "pool_pre_ping": True,
         }
     engine = create_async_engine(
         url,
         connect_args={"ssl": ssl_argument(settings), "timeout": CONNECT_TIMEOUT_SECONDS},
         **pool,
     )
+    if pooled:
+        _check_on_checkout(engine)
     if credentials is not None:
         _log_in_per_connection(engine, credentials)
     return engine
@@ -249,6 +258,51 @@ def _log_in_per_connection(engine: AsyncEngine, credentials: Credentials) -> Non
         log.info("database_login_renewed")
         cparams.update(credentials(True))
         return dialect.connect(*cargs, **cparams)
+
+
+def _check_on_checkout(engine: AsyncEngine) -> None:
+    """Hands out only live connections, without a round trip per request.
+
+    What SQLAlchemy's pool_pre_ping guards against, at a fraction of its cost (it runs
+    BEGIN, a query and ROLLBACK on every checkout): a connection the server closed (a
+    restart, a failover, pg_terminate_backend, a rotated user's sessions cut) has said
+    goodbye: asyncpg has marked it closed, or the goodbye still waits in its socket (on
+    Lambda the event loop stands still between invocations), and only then is it pinged
+    (and so replaced). One idle for PING_AFTER_IDLE_SECONDS, which the network may have
+    dropped without a word, is pinged too. Any other checkout costs no round trip. A
+    connection lost during a request fails that request, and SQLAlchemy then replaces
+    the pool's connections.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: object) -> None:
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        connection = dbapi_connection.driver_connection
+        if connection.is_closed():
+            raise DisconnectionError("closed by the server while pooled")
+        idle_too_long = (
+            idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE_SECONDS
+        )
+        if idle_too_long or _server_spoke(connection):
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except Exception as error:
+                raise DisconnectionError("no answer to a ping after idling") from error
+
+
+def _server_spoke(connection: Any) -> bool:
+    """Whether anything (data, the end of the stream, a reset) arrived for an idle
+    asyncpg connection that its event loop has not read yet."""
+    transport = connection._transport  # asyncpg offers no public handle on its socket
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None:
+        return True
+    readable, _, _ = io_select.select([sock.fileno()], [], [], 0)
+    return bool(readable)
 
 
 def journal_mode(database: str, mounts: str) -> str:

@@ -23,12 +23,14 @@ from {{ cookiecutter.package_name }}.users.service import user_for_token_subject
 _bearer = OAuth2PasswordBearer(tokenUrl="api/v1/auth/login", auto_error=False)
 
 
-def get_settings_dep(request: Request) -> Settings:
+# Async, though they await nothing: FastAPI runs a plain `def` dependency in a worker
+# thread, a thread hop for each one on every request.
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
@@ -36,7 +38,7 @@ def get_database(request: Request) -> Database:
 {%- if cookiecutter.use_background_jobs == "y" %}
 
 
-def get_jobs(request: Request) -> JobQueue:
+async def get_jobs(request: Request) -> JobQueue:
     jobs: JobQueue = request.app.state.jobs
     return jobs
 {%- endif %}

@@ -1,0 +1,1 @@
+"""Benchmarks and local tools, run from the project root (`python -m scripts.<name>`)."""

@@ -1,0 +1,153 @@
+"""Requests per second of the API under load, each against its floor.
+
+    uv run python -m scripts.bench_throughput [--seconds 10] [--server postgresql://…]
+
+Serves the app (`{{ cookiecutter.package_name }}.main:app`) and scripts/baseline_app.py, one
+uvicorn worker each, on a scratch Postgres database from TEST_DATABASE_URL or --server,
+and loads one at a time from another process over CONNECTIONS keep-alive connections:
+
+- the authenticated `GET /api/v1/items?limit=20` (50 items of the user's), against the
+  baseline's same three queries on asyncpg;
+- `GET /health/db`, against the baseline's bare `SELECT 1`;
+- `GET /health`, no I/O (no baseline: it is FastAPI and the app's middleware).
+
+The app runs as deployed (JSON access line per request, pre-pinged pool, its pool size);
+the baseline's pool is as large. A response other than 200 stops the benchmark. Run as a
+module from the project root. Prints figures and ratios: a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from scripts.bench_data import LIST_PATH, dataset
+from tests.helpers import POSTGRES_URL
+
+CONNECTIONS = 16
+MAX_WARM_UP_SECONDS = 1.0
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def served(app: str, env: dict[str, str]) -> Iterator[int]:
+    """`app` under one uvicorn worker on a free loopback port, until the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--no-access-log"]
+    with subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,  # the app's access lines: written, as deployed, then dropped
+        stderr=subprocess.DEVNULL,
+    ) as server:
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/docs", timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            else:
+                raise SystemExit(f"{app} did not start")
+            yield port
+        finally:
+            server.terminate()
+
+
+async def _client(port: int, request: bytes, until: float, counts: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < until:
+            writer.write(request)
+            status_line = await reader.readline()
+            length = 0
+            while (header := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = header.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            await reader.readexactly(length)
+            if status_line.split()[1] != b"200":
+                raise SystemExit(f"got {status_line.decode().strip()}")
+            counts[0] += 1
+    finally:
+        writer.close()
+
+
+async def _load(port: int, path: str, token: str, seconds: float) -> float:
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
+    ).encode()
+    warm: list[int] = [0]
+    until = time.perf_counter() + min(seconds, MAX_WARM_UP_SECONDS)
+    await asyncio.gather(*(_client(port, request, until, warm) for _ in range(CONNECTIONS)))
+    counts: list[int] = [0]
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(*(_client(port, request, until, counts) for _ in range(CONNECTIONS)))
+    return counts[0] / (time.perf_counter() - started)
+
+
+def load(port: int, path: str, token: str, seconds: float) -> float:
+    """Requests per second `path` serves, loaded from a process of its own (its own core)."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        rate: float = pool.apply(_load_in_process, (port, path, token, seconds))
+    return rate
+
+
+def _load_in_process(port: int, path: str, token: str, seconds: float) -> float:
+    return asyncio.run(_load(port, path, token, seconds))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--server", default=POSTGRES_URL, help="default: TEST_DATABASE_URL")
+    options = parser.parse_args()
+    if not options.server:
+        parser.error("give --server postgresql://… or set TEST_DATABASE_URL")
+    seconds = options.seconds
+
+    from {{ cookiecutter.package_name }}.config import Settings
+
+    defaults = Settings(_env_file=None, environment="test")
+    pool_size = defaults.db_pool_size + defaults.db_max_overflow
+    with tempfile.TemporaryDirectory() as workdir, dataset(options.server, Path(workdir)) as data:
+        with served("{{ cookiecutter.package_name }}.main:app", data.app_environment()) as port:
+            app_list = load(port, LIST_PATH, data.token, seconds)
+            app_db = load(port, "/health/db", data.token, seconds)
+            app_live = load(port, "/health", data.token, seconds)
+        baseline_env = data.baseline_environment(pool_size)
+        with served("scripts.baseline_app:app", baseline_env) as port:
+            base_list = load(port, LIST_PATH, data.token, seconds)
+            base_db = load(port, "/health/db", data.token, seconds)
+    print(f"seconds per figure:                {seconds:8.1f}")
+    print(f"connections:                       {CONNECTIONS:8d}")
+    print(f"items list, app (req/s):           {app_list:8.0f}")
+    print(f"items list, baseline (req/s):      {base_list:8.0f}")
+    print(f"ratio items list app / baseline:   {app_list / base_list:8.2f}")
+    print(f"health/db, app (req/s):            {app_db:8.0f}")
+    print(f"SELECT 1, baseline (req/s):        {base_db:8.0f}")
+    print(f"ratio health/db app / baseline:    {app_db / base_db:8.2f}")
+    print(f"health, app (req/s):               {app_live:8.0f}")
+
+
+if __name__ == "__main__":
+    main()

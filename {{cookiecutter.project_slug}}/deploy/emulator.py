@@ -305,6 +305,23 @@ def patch_signature_of_empty_bodies() -> None:
     access_control.IAMRequestBase._create_aws_request = as_signed
 
 
+def patch_s3_action_names() -> None:
+    """With IAM enforced, moto (from 5.2.6) checks an S3 call against its operation's name,
+    so HeadObject needs an `s3:HeadObject` no policy grants: the IAM action moto's own S3
+    action map gives (`s3:GetObject`: "To use HEAD, you must have the s3:GetObject
+    permission", HeadObject in the S3 API reference), as AWS evaluates it."""
+    access_control = moto("iam.access_control")
+    create_request = access_control.S3IAMRequest.__init__
+
+    def with_iam_action(self: Any, *args: Any, **kwargs: Any) -> None:
+        create_request(self, *args, **kwargs)
+        # The S3 responses write their IAM action here before authorizing.
+        if action := self._data.get("Action"):
+            self._action = f"s3:{action}"
+
+    access_control.S3IAMRequest.__init__ = with_iam_action
+
+
 PATCHES = (
     patch_application_autoscaling_tags,
     patch_sqs_redrive_policies,
@@ -318,6 +335,7 @@ PATCHES = (
     patch_role_creation_permission,
     patch_signature_of_empty_bodies,
     patch_permissions_boundary_condition,
+    patch_s3_action_names,
 )
 # One line per patch, naming the gap it fixes.
 PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import uuid
 import warnings
 import zipfile
@@ -17,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import boto3
 import pytest
+import snapshot_restore_py
 from moto.server import ThreadedMotoServer
 
 from tests.combinations import SLOW_SUBSET, Answers, combination_id
@@ -55,6 +57,9 @@ import uuid
 
 task, package, events, database, output = sys.argv[1:]
 sys.path.insert(0, task)
+# What the runtime itself provides (SnapStart's hook library), after the task.
+if runtime := os.environ.pop("RUNTIME_LIBRARIES", ""):
+    sys.path.append(runtime)
 # As on Lambda, whose /var/task is read-only: nothing compiled here is kept for a next run.
 sys.dont_write_bytecode = True
 
@@ -146,9 +151,24 @@ def aws_clients():
     }
 
 
+def snapshot_and_restore():
+    """In an init that ends in a snapshot: the hooks, run as the runtime runs them (before
+    the snapshot last registered first, after the restore first registered first)."""
+    import snapshot_restore_py as hooks
+
+    before, after = hooks.get_before_snapshot(), hooks.get_after_restore()
+    for hook, args, kwargs in reversed(before):
+        hook(*args, **kwargs)
+    for hook, args, kwargs in after:
+        hook(*args, **kwargs)
+    return [len(before), len(after)]
+
+
 def run():
     handlers = importlib.import_module(f"{package}.lambda_handler")
+    snap_start = os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
     report = {
+        "snapstart_hooks": snapshot_and_restore() if snap_start else None,
         "aws": aws_clients(),
         "packaged_authorities": packaged_authorities(),
         "migrated": handlers.migrate({}, None),
@@ -310,11 +330,21 @@ def jobs_queue(answers: Answers) -> Iterator[dict[str, str]]:
 
 
 def run_on_lambda_runtime(
-    answers: Answers, project: Path, task: Path, database: str, workdir: Path
+    answers: Answers,
+    project: Path,
+    task: Path,
+    database: str,
+    workdir: Path,
+    *,
+    snap_start: bool = False,
 ) -> dict:
-    """The driver's report of the handlers run from `task` on `database`."""
+    """The driver's report of the handlers run from `task` on `database`; with `snap_start`,
+    from an init that ends in a snapshot, and the flows run in the restored copy."""
     cwd = workdir / "cwd"
     cwd.mkdir(parents=True)
+    runtime = workdir / "runtime"
+    runtime.mkdir()
+    shutil.copy(snapshot_restore_py.__file__, runtime)
     driver = workdir / "driver.py"
     driver.write_text(DRIVER)
     env = {
@@ -330,6 +360,8 @@ def run_on_lambda_runtime(
         # What the runtime sets: the app sizes its database pool for Lambda.
         "AWS_LAMBDA_FUNCTION_NAME": f"{project.name}-api",
         "LAMBDA_TASK_ROOT": str(task),
+        "RUNTIME_LIBRARIES": str(runtime),
+        **({"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"} if snap_start else {}),
     }
     package = project.name.replace("-", "_")
     output = workdir / "report.json"
@@ -347,8 +379,12 @@ def run_on_lambda_runtime(
     return report
 
 
-def check_report(report: dict, answers: Answers, head: str, dialect: str) -> None:
+def check_report(
+    report: dict, answers: Answers, head: str, dialect: str, *, snap_start: bool
+) -> None:
     assert report["compiled_in_task"] == [], "modules of the zip compiled from source"
+    # One hook each side of the snapshot (snapstart.py), and none without SnapStart.
+    assert report["snapstart_hooks"] == ([1, 1] if snap_start else None)
     assert all(report["aws"]["models"].values()), report["aws"]
     assert report["aws"]["rds_token_signed"]
     assert report["aws"]["unlisted"] == "UnknownServiceError", "models the app never uses"
@@ -419,9 +455,16 @@ def test_lambda_package_runs_on_the_runtime_python(
             "TEST_DATABASE_URL unset: the Lambda package ran on SQLite only", stacklevel=1
         )
     models = aws_models(package)
+    # The runtime's hook library is the runtime's: a copy in the zip would shadow it.
+    assert not list(task.glob("snapshot_restore_py*"))
     for dialect, database in databases:
-        report = run_on_lambda_runtime(answers, project, task, database, tmp_path / dialect)
-        check_report(report, answers, head, dialect)
+        # On Postgres, as SnapStart runs it (Python 3.12 and later): the app's init ends in
+        # a snapshot, and every flow runs in the restored copy.
+        snap_start = dialect == "postgresql" and answers["python_version"] != "3.11"
+        report = run_on_lambda_runtime(
+            answers, project, task, database, tmp_path / dialect, snap_start=snap_start
+        )
+        check_report(report, answers, head, dialect, snap_start=snap_start)
         # The models of the services the app lists (its clients were built from them), no others.
         assert models["botocore"] == set(report["aws"]["models"])
         assert models["boto3"] <= models["botocore"]

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -128,13 +129,18 @@ def test_lambda_infra_differs_between_pythons_only_by_the_runtime(
             for before, after in zip(default[name], other[name], strict=True)
             if before != after
         }
-        assert changed == {
-            (
-                "modules/stack/main.tf",
-                f'  runtime         = "python{DEFAULT_PYTHON}"',
-                f'  runtime         = "python{version}"',
-            )
-        }
+        runtime = (
+            "modules/stack/main.tf",
+            f'  runtime         = "python{DEFAULT_PYTHON}"',
+            f'  runtime         = "python{version}"',
+        )
+        # SnapStart needs Python 3.12 or later: prod has it on, except on 3.11.
+        snap_start = (
+            "envs/prod/terraform.tfvars",
+            "lambda_snap_start = true",
+            "lambda_snap_start = false",
+        )
+        assert changed == ({runtime, snap_start} if version == "3.11" else {runtime})
 
 
 @pytest.mark.slow
@@ -448,6 +454,20 @@ def terraform_test(module: Path, tests: str, env: dict[str, str]) -> str:
     result = run(["terraform", "test", "-no-color"], module, env)
     (summary,) = [line for line in result.stdout.splitlines() if " passed, " in line]
     return summary
+
+
+@pytest.mark.slow
+def test_the_lambda_module_puts_snap_start_on_the_api_alone(
+    tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
+) -> None:
+    """SnapStart on the api function's published versions only, opt-in, and refused on a
+    runtime before python3.12 (tests/terraform/lambda_api.tftest.hcl)."""
+    answers = next(a for a in SLOW_SUBSET if a["compute"] == "lambda")
+    module = render(answers, tmp_path, cookiecutter_config) / "infra" / "modules" / "lambda_api"
+    zipfile.ZipFile(module / "lambda.zip", "w").close()
+    assert terraform_test(module, "lambda_api.tftest.hcl", terraform_env) == (
+        "Success! 3 passed, 0 failed."
+    )
 
 
 @pytest.mark.slow

@@ -8,10 +8,10 @@ own (deploy/emulator.py): a moto server with its gaps patched, and override file
 (provider endpoints, the few attributes moto cannot round-trip) that the test has it
 write into the rendered copy; the generated Terraform is used as it is. The tfvars the
 test writes set only real inputs: the image tag or function zip `make deploy` would
-pass, the hosted zone the domain lives in, a web app's origin, and for two combinations
-prod's database settings (a second zone, and a final snapshot that must stay restorable
-after the destroy). Bootstrap is not destroyed: its bucket holds the state, and the
-server is thrown away.
+pass, the hosted zone the domain lives in, a web app's origin, prod's SnapStart on the
+Lambda API, and for two combinations prod's database settings (a second zone, and a
+final snapshot that must stay restorable after the destroy). Bootstrap is not destroyed:
+its bucket holds the state, and the server is thrown away.
 """
 
 from __future__ import annotations
@@ -397,6 +397,8 @@ def test_dev_environment_applies_on_the_emulator(
             tfvars.append('image_tag = "0123abc"')
         else:
             tfvars.append(f'package_path = "{function_zip(tmp_path)}"')
+            if answers["python_version"] != "3.11":
+                tfvars.append("lambda_snap_start = true")  # prod's setting
         if answers["domain_name"]:
             zone = answers["domain_name"].split(".", 1)[1]
             boto3.client("route53", **client).create_hosted_zone(Name=zone, CallerReference=zone)

@@ -60,6 +60,7 @@ module "stack" {
   package_path                = var.package_path
   lambda_memory_size          = var.lambda_memory_size
   lambda_reserved_concurrency = var.lambda_reserved_concurrency
+  lambda_snap_start           = var.lambda_snap_start
 {%- if cookiecutter.use_background_jobs == "y" %}
 
   lambda_worker_reserved_concurrency = var.lambda_worker_reserved_concurrency

@@ -137,6 +137,11 @@ variable "lambda_memory_size" {
   description = "Memory of the API function in MiB."
 }
 
+variable "lambda_snap_start" {
+  type        = bool
+  description = "Lambda SnapStart on the API function's published versions (python3.12 or later); see the README for its price."
+}
+
 variable "lambda_reserved_concurrency" {
   type        = number
   description = "Concurrent executions reserved for the API function (and its most); null reserves none. `make deploy` checks the account can reserve it first."

@@ -305,6 +305,40 @@ def patch_signature_of_empty_bodies() -> None:
     access_control.IAMRequestBase._create_aws_request = as_signed
 
 
+def patch_lambda_snap_start() -> None:
+    """Lambda functions answer SnapStart ApplyOn "None" whatever was set, so a function
+    with SnapStart is updated on every plan: the setting as stored, and on a published
+    version OptimizationStatus "On", as AWS reports it."""
+    models = moto("awslambda.models")
+    function = models.LambdaFunction
+    create, update, configuration = (
+        function.__init__,
+        function.update_configuration,
+        function.get_configuration,
+    )
+
+    def created(self: Any, account_id: str, spec: dict[str, Any], *args: Any, **kw: Any) -> None:
+        create(self, account_id, spec, *args, **kw)
+        self.snap_start_apply_on = (spec.get("SnapStart") or {}).get("ApplyOn", "None")
+
+    def updated(self: Any, config_updates: dict[str, Any]) -> Any:
+        if "SnapStart" in config_updates:
+            self.snap_start_apply_on = config_updates["SnapStart"].get("ApplyOn", "None")
+        return update(self, config_updates)
+
+    def described(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        found: dict[str, Any] = configuration(self, *args, **kwargs)
+        apply_on = getattr(self, "snap_start_apply_on", "None")
+        published = str(self.version) != "$LATEST"
+        status = "On" if apply_on == "PublishedVersions" and published else "Off"
+        found["SnapStart"] = {"ApplyOn": apply_on, "OptimizationStatus": status}
+        return found
+
+    function.__init__ = created
+    function.update_configuration = updated
+    function.get_configuration = described
+
+
 def patch_s3_action_names() -> None:
     """With IAM enforced, moto (from 5.2.6) checks an S3 call against its operation's name,
     so HeadObject needs an `s3:HeadObject` no policy grants: the IAM action moto's own S3
@@ -336,6 +370,7 @@ PATCHES = (
     patch_signature_of_empty_bodies,
     patch_permissions_boundary_condition,
     patch_s3_action_names,
+    patch_lambda_snap_start,
 )
 # One line per patch, naming the gap it fixes.
 PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]

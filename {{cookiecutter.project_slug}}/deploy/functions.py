@@ -16,18 +16,35 @@ from deploy.steps import StepError
 ALIAS = "live"
 # The migration function's own timeout is the limit; the SDK must wait as long.
 MIGRATION_READ_TIMEOUT = 15 * 60
+# A new version's state, polled until Active: a SnapStart snapshot takes minutes.
+ACTIVE_POLL = {"Delay": 5, "MaxAttempts": 360}
 
 Versions = dict[str, str]  # role (api, worker, migrate) -> version number
 
 
 def publish(aws: Aws, function_names: Mapping[str, str]) -> Versions:
     """The version holding each function's current code and configuration (Lambda returns
-    the last one when nothing changed since, so this is safe to repeat)."""
+    the last one when nothing changed since, so this is safe to repeat), once it can be
+    invoked: a SnapStart version stays Pending until its snapshot is made, and invoking it
+    before then fails ("Lambda SnapStart and function states", Lambda developer guide)."""
+    from botocore.exceptions import WaiterError
+
     client = aws.client("lambda")
-    return {
+    versions = {
         role: client.publish_version(FunctionName=name)["Version"]
         for role, name in function_names.items()
     }
+    for role, name in function_names.items():
+        try:
+            client.get_waiter("published_version_active").wait(
+                FunctionName=name, Qualifier=versions[role], WaiterConfig=ACTIVE_POLL
+            )
+        except WaiterError as error:
+            reason = error.last_response.get("StateReason", error)
+            raise StepError(
+                f"{name} version {versions[role]} did not become active: {reason}"
+            ) from None
+    return versions
 
 
 def live(aws: Aws, function_names: Mapping[str, str]) -> Versions:

@@ -9,6 +9,11 @@ against its floor.
    from TEST_DATABASE_URL or --server), against the same request through
    scripts/baseline_app.py: FastAPI, Mangum, asyncpg and PyJWT running the same queries.
 
+3. With SnapStart: the init (import, warm-up, the before-snapshot hook) runs when a
+   version is published, so a cold start is Lambda's restore of the snapshot, the
+   after-restore hook and the first request. The last two are timed here, from the
+   moment the snapshot would be taken; the restore itself is Lambda's and not measured.
+
 Each sample is a fresh interpreter, as a cold start is. With --task (the unzipped
 Lambda package of `make package ARCH=<this machine's>`, bytecode included) the code runs
 from that folder alone, on this Python with no site-packages, and the baseline is
@@ -29,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import snapshot_restore_py
+
 from scripts.bench_data import LIST_PATH, Dataset, dataset, median_ms
 from tests.helpers import POSTGRES_URL
 
@@ -42,6 +49,20 @@ from {module} import handler
 response = handler(json.loads(os.environ["BENCH_EVENT"]), None)
 body = json.loads(response["body"])
 print("FIRST_RESPONSE", response["statusCode"], len(body.get("items", [])), flush=True)
+"""
+
+# A SnapStart init as the runtime runs it, then the first invocation after the restore.
+RESTORED = """
+import json, os, time
+import snapshot_restore_py as hooks
+from {module} import handler
+for hook, args, kwargs in reversed(hooks.get_before_snapshot()):
+    hook(*args, **kwargs)
+restored = time.perf_counter()
+for hook, args, kwargs in hooks.get_after_restore():
+    hook(*args, **kwargs)
+response = handler(json.loads(os.environ["BENCH_EVENT"]), None)
+print("RESTORED", response["statusCode"], time.perf_counter() - restored, flush=True)
 """
 
 
@@ -85,6 +106,11 @@ class Runtime:
         self.isolated = task is not None
         if task is not None:
             self.paths.append(str(task.resolve()))
+        # SnapStart's hook library, which Lambda's runtime provides beside the package.
+        (workdir / "runtime").mkdir()
+        shutil.copy(snapshot_restore_py.__file__, workdir / "runtime")
+        self.paths.append(str(workdir / "runtime"))
+        if task is not None:
             # Packaged the same way as the app's modules: unchecked-hash bytecode.
             py_compile.compile(
                 str(workdir / "baseline" / BASELINE.name),
@@ -138,6 +164,27 @@ class Runtime:
                     return elapsed
             raise SystemExit(f"{module} gave no response:\n{process.stderr.read()}")
 
+    def restored_response_seconds(self, token: str, env: dict[str, str]) -> float:
+        """The after-restore hook and the first response, in a process whose init ended
+        in a (simulated) snapshot."""
+        env = {
+            **env,
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start",
+            "BENCH_EVENT": json.dumps(list_event(token)),
+        }
+        result = subprocess.run(
+            self.command(RESTORED.format(module=HANDLER_MODULE)),
+            cwd=self.workdir,
+            env=self.environment(env),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        _, status, seconds = result.stdout.strip().splitlines()[-1].split()
+        if status != "200":
+            raise SystemExit(f"the first response after a restore was {status}:\n{result.stderr}")
+        return float(seconds)
+
 
 def lambda_environment(data: Dataset) -> dict[str, str]:
     """The app as its Lambda function runs it (a pool of one connection, jobs on SQS)."""
@@ -170,9 +217,11 @@ def main() -> None:
             runtime.first_response_seconds("baseline_app", data.token, env)
             baseline = []
             app = []
-            for _ in range(runs):  # interleaved, so drift in the machine hits both alike
+            restored = []
+            for _ in range(runs):  # interleaved, so drift in the machine hits all alike
                 baseline.append(runtime.first_response_seconds("baseline_app", data.token, env))
                 app.append(runtime.first_response_seconds(HANDLER_MODULE, data.token, env))
+                restored.append(runtime.restored_response_seconds(data.token, env))
     source = f"package {options.task}" if options.task else "project environment"
     print(f"code from:                         {source}")
     print(f"runs:                              {runs}")
@@ -182,6 +231,8 @@ def main() -> None:
     print(f"first response, baseline (median): {median_ms(baseline):8.1f} ms")
     print(f"first response, app (median):      {median_ms(app):8.1f} ms")
     print(f"ratio first response app / base:   {median_ms(app) / median_ms(baseline):8.2f}")
+    print(f"after SnapStart restore (median):  {median_ms(restored):8.1f} ms")
+    print(f"ratio restored / base first resp.: {median_ms(restored) / median_ms(baseline):8.2f}")
 
 
 if __name__ == "__main__":

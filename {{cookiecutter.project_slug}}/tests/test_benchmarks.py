@@ -47,6 +47,7 @@ def test_cold_start_benchmark_prints_its_figures() -> None:
     assert figures["runs"] == 1
     assert figures["ratio import handler / fastapi"] > 0
     assert figures["ratio first response app / base"] > 0
+    assert figures["ratio restored / base first resp."] > 0
 
 
 def test_api_benchmark_prints_its_figures() -> None:

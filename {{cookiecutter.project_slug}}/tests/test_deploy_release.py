@@ -206,6 +206,35 @@ def test_a_failed_migration_function_reports_its_error_and_log_group(aws: Aws, m
     assert "/aws/lambda/app-migrate" in str(failure.value)
 
 
+def stub_publication(stub: Stubber, *states: dict[str, str]) -> None:
+    stub.add_response("publish_version", {"Version": "8"}, {"FunctionName": "app-api"})
+    for state in states:
+        stub.add_response(
+            "get_function_configuration", state, {"FunctionName": "app-api", "Qualifier": "8"}
+        )
+
+
+def test_a_new_version_is_used_once_its_snapshot_is_made(aws: Aws, monkeypatch) -> None:
+    client = aws.client("lambda")
+    monkeypatch.setattr(functions, "ACTIVE_POLL", {"Delay": 0, "MaxAttempts": 3})
+    with Stubber(client) as stub:
+        stub_publication(stub, {"State": "Pending"}, {"State": "Active"})
+        monkeypatch.setattr(Aws, "client", lambda self, service, **_: client)
+        assert functions.publish(aws, {"api": "app-api"}) == {"api": "8"}
+        stub.assert_no_pending_responses()
+
+
+def test_a_version_whose_snapshot_failed_stops_the_deploy(aws: Aws, monkeypatch) -> None:
+    client = aws.client("lambda")
+    monkeypatch.setattr(functions, "ACTIVE_POLL", {"Delay": 0, "MaxAttempts": 3})
+    failed = {"State": "Failed", "StateReason": "SnapStart priming: GET /health answered 500"}
+    with Stubber(client) as stub:
+        stub_publication(stub, {"State": "Pending"}, failed)
+        monkeypatch.setattr(Aws, "client", lambda self, service, **_: client)
+        with pytest.raises(StepError, match="app-api version 8 did not become active: SnapStart"):
+            functions.publish(aws, {"api": "app-api"})
+
+
 def test_missing_credentials_are_named_before_anything_changes(monkeypatch, tmp_path) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)

@@ -1,6 +1,6 @@
 """AWS clients and Secrets Manager reads, honouring AWS_REGION and AWS_ENDPOINT_URL.
 
-boto3 is imported on first use only: it costs more to import than FastAPI itself, and
+botocore is imported on first use only: it costs more to import than FastAPI itself, and
 import time is Lambda cold start.
 """
 
@@ -32,27 +32,57 @@ READ_TIMEOUT_SECONDS = 10
 
 
 @functools.cache
-def _client(
-    service: str, region: str, endpoint_url: str, read_timeout: int = READ_TIMEOUT_SECONDS
-) -> Any:
-    if service not in SERVICES:
-        raise ValueError(f"{service}: not in SERVICES, so the Lambda package lacks its model")
-    import boto3
+def _models() -> Any:
+    """botocore's loader of service models and endpoint rules, shared by every client, so
+    each file is parsed once per process (under SnapStart, once before the snapshot). It
+    holds no credentials."""
+    from botocore.loaders import create_loader
+
+    return create_loader()
+
+
+def _config(endpoint_url: str, read_timeout: int, **options: Any) -> Any:
     from botocore.config import Config
 
-    config = Config(
+    return Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=read_timeout,
         retries={"mode": "standard", "max_attempts": 3},
         # Emulators serve buckets by path; AWS picks virtual-hosted style itself.
         s3={"addressing_style": "path"} if endpoint_url else None,
+        **options,
     )
-    return boto3.session.Session().client(
-        service,  # type: ignore[call-overload]
-        region_name=region,
-        endpoint_url=endpoint_url or None,
-        config=config,
+
+
+def _new_client(service: str, region: str, endpoint_url: str, config: Any) -> Any:
+    if service not in SERVICES:
+        raise ValueError(f"{service}: not in SERVICES, so the Lambda package lacks its model")
+    from botocore.session import Session
+
+    # A session of its own (sessions are not thread-safe), reading the shared models.
+    session = Session()
+    session.register_component("data_loader", _models())
+    return session.create_client(
+        service, region_name=region, endpoint_url=endpoint_url or None, config=config
     )
+
+
+@functools.cache
+def _client(
+    service: str, region: str, endpoint_url: str, read_timeout: int = READ_TIMEOUT_SECONDS
+) -> Any:
+    return _new_client(service, region, endpoint_url, _config(endpoint_url, read_timeout))
+
+
+def load_models(settings: Settings) -> None:
+    """Parses the models of every service in SERVICES, as a first call would, without
+    resolving credentials or calling AWS (the clients are unsigned and thrown away)."""
+    from botocore import UNSIGNED
+
+    for service in SERVICES:
+        endpoint_url = settings.aws_endpoint_url
+        unsigned = _config(endpoint_url, READ_TIMEOUT_SECONDS, signature_version=UNSIGNED)
+        _new_client(service, settings.aws_region, endpoint_url, unsigned)
 
 
 def logs_client(settings: Settings) -> CloudWatchLogsClient:
@@ -134,3 +164,10 @@ def read_json_secret(
     if not isinstance(value, dict):
         raise SettingsError(f"{variable}: the secret is not a JSON object")
     return value
+
+
+def forget() -> None:
+    """Drops every client (with the credentials it resolved) and every secret read, so the
+    next use resolves and reads afresh; the parsed models stay."""
+    _client.cache_clear()
+    _secrets.clear()

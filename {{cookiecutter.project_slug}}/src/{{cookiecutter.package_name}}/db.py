@@ -24,7 +24,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import DateTime, MetaData, Select, event, func, select
-from sqlalchemy.engine import URL, Dialect
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -147,6 +147,14 @@ def database_url(settings: Settings) -> str:
         database=str(parts["database"]),
     )
     return url.render_as_string(hide_password=False)
+
+
+def load_driver(settings: Settings) -> None:
+    """Imports the configured database's driver and SQLAlchemy dialect, as the first
+    connection would, without connecting or reading a secret."""
+    secret_or_iam = settings.database_secret_arn or settings.database_iam_user
+    url = URL.create("postgresql+asyncpg") if secret_or_iam else make_url(settings.database_url)
+    url.get_dialect().import_dbapi()
 
 
 def build_engine(
@@ -375,5 +383,14 @@ class Database:
     async def dispose(self) -> None:
         if self._engine is not None:
             await self._engine.dispose()
+            self._engine = None
+            self._sessions = None
+
+    def forget(self) -> None:
+        """Drops the engine without closing its connections (as a forked child should): for
+        a copy of this process, whose sockets and IAM tokens another copy also holds. The
+        next use builds a new engine."""
+        if self._engine is not None:
+            self._engine.sync_engine.dispose(close=False)
             self._engine = None
             self._sessions = None

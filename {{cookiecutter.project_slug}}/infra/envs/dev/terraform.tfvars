@@ -39,6 +39,12 @@ max_capacity  = 2
 
 lambda_memory_size = 512
 
+# SnapStart: new execution environments of the API resume from a snapshot of the app,
+# initialized when the version was published (Python 3.12 or later). Off in dev, where
+# each deploy would wait for a snapshot and pay to cache it for few cold starts saved
+# (README, "Lambda SnapStart", prices it).
+lambda_snap_start = false
+
 # Reserved concurrency, null for none. AWS refuses a reservation that leaves the account
 # fewer than 100 unreserved concurrent executions (new accounts often have 10 in all):
 # raise the "Concurrent executions" quota first; `make deploy` checks before applying.

@@ -39,6 +39,11 @@ max_capacity  = 6
 
 lambda_memory_size = 1024
 
+# SnapStart: new execution environments of the API resume from a snapshot of the app,
+# initialized when the version was published (Python 3.12 or later), so the first
+# requests after a scale-out skip the import (README, "Lambda SnapStart", prices it).
+lambda_snap_start = {{ "false" if cookiecutter.python_version == "3.11" else "true" }}
+
 # Reserved concurrency, null for none. AWS refuses a reservation that leaves the account
 # fewer than 100 unreserved concurrent executions (new accounts often have 10 in all):
 # raise the "Concurrent executions" quota first; `make deploy` checks before applying.

@@ -251,6 +251,17 @@ resource "aws_lambda_function" "this" {
     mode = "Active"
   }
 
+  # The api function's published versions resume from a snapshot of the initialized app
+  # (the live alias serves published versions only). The hooks in snapstart.py keep each
+  # resumed copy's connections, credentials and secrets its own.
+  dynamic "snap_start" {
+    for_each = each.key == "api" && var.snap_start ? [1] : []
+
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
   dynamic "vpc_config" {
     for_each = var.vpc == null ? [] : [var.vpc]
 

@@ -117,6 +117,18 @@ variable "memory_size" {
   }
 }
 
+variable "snap_start" {
+  type        = bool
+  description = "Lambda SnapStart on the api function's published versions: a new execution environment resumes from a snapshot of the initialized app instead of importing it. Needs python3.12 or later; billed per cached version and per restore."
+  default     = false
+
+  validation {
+    # "SnapStart is available for ... Python 3.12 and later" (Lambda developer guide).
+    condition     = !var.snap_start || contains(["python3.12", "python3.13"], var.runtime)
+    error_message = "snap_start needs the python3.12 runtime or later."
+  }
+}
+
 variable "timeout" {
   type        = number
   description = "Timeout of the api function in seconds; API Gateway HTTP APIs stop waiting at 30 s, so more is pointless."

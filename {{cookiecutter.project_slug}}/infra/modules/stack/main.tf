@@ -374,6 +374,7 @@ module "lambda_api" {
   log_retention_days   = var.log_retention_days
   memory_size          = var.lambda_memory_size
   reserved_concurrency = var.lambda_reserved_concurrency
+  snap_start           = var.lambda_snap_start
 
   migration = {
     policy_json = data.aws_iam_policy_document.migration.json

@@ -200,6 +200,12 @@ variable "lambda_memory_size" {
   default     = 512
 }
 
+variable "lambda_snap_start" {
+  type        = bool
+  description = "Lambda SnapStart on the API function's published versions (python3.12 or later): new execution environments resume from a snapshot of the initialized app. Billed per cached version and per restore."
+  default     = false
+}
+
 variable "lambda_reserved_concurrency" {
   type        = number
   description = "Concurrent executions reserved for (and the most of) the API function, each holding a database connection; null reserves none. AWS refuses a reservation that leaves the account fewer than 100 unreserved."

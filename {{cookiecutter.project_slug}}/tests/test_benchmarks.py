@@ -67,3 +67,4 @@ def test_copy_benchmark_prints_its_figures() -> None:
     )
     assert figures["rows copied"] == 250 + 2  # 100 items per user
     assert figures["rows per second"] > 0
+    assert figures["ratio rows per second / goal"] > 0

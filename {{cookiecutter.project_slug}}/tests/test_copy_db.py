@@ -293,7 +293,8 @@ def test_a_failed_table_is_rolled_back_and_reported(
     with sqlite3.connect(sqlite_path(sqlite_url)) as source:
         source.execute(statement, (value,))
 
-    assert copy(sqlite_url, postgres_url) == 1
+    # One row per COPY: the rows written before the refused one are rolled back too.
+    assert copy(sqlite_url, postgres_url, "--batch-size", "1") == 1
 
     err = capsys.readouterr().err
     assert "Copying items failed: " in err
@@ -386,13 +387,11 @@ def test_wrong_databases_are_refused(
     assert message in capsys.readouterr().err
 
 
-def test_verification_finds_a_changed_row(
-    postgres_url: str, users: Users, sqlite_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert copy(sqlite_url, postgres_url) == 0
-    execute(postgres_url, "UPDATE items SET title = 'changed' WHERE title = 'Buy milk'")
+def compare(sqlite_url: str, postgres_url: str) -> list[copy_db.TableResult]:
+    """Each table's count and checksum on the source, then on the target, as the copy's
+    verification computes them."""
 
-    async def compare() -> list[copy_db.TableResult]:
+    async def run() -> list[copy_db.TableResult]:
         source = build_engine(make_settings(sqlite_url), pooled=False)
         target = build_engine(make_settings(postgres_url), pooled=False)
         try:
@@ -409,14 +408,78 @@ def test_verification_finds_a_changed_row(
             await source.dispose()
             await target.dispose()
 
-    results = asyncio.run(compare())
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    ("side", "statement", "changed"),
+    [
+        ("target", "UPDATE items SET title = 'changed' WHERE title = 'Buy milk'", "items"),
+        (
+            "target",
+            "UPDATE items SET created_at = created_at + interval '1 microsecond' "
+            "WHERE title = 'Buy milk'",
+            "items",
+        ),
+        (
+            "target",
+            "UPDATE users SET is_active = NOT is_active WHERE email = 'gone@example.com'",
+            "users",
+        ),
+        ("source", "UPDATE items SET description = NULL WHERE title = 'Buy milk'", "items"),
+    ],
+    ids=["target-text", "target-timestamp", "target-boolean", "source-null"],
+)
+def test_verification_finds_a_changed_row(
+    postgres_url: str,
+    users: Users,
+    sqlite_url: str,
+    capsys: pytest.CaptureFixture[str],
+    side: str,
+    statement: str,
+    changed: str,
+) -> None:
+    assert copy(sqlite_url, postgres_url) == 0
+    if side == "target":
+        execute(postgres_url, statement)
+    else:
+        with sqlite3.connect(sqlite_path(sqlite_url)) as source:
+            source.execute(statement)
+
+    results = compare(sqlite_url, postgres_url)
     assert {result.name: result.matches for result in results} == {
-        name: name != "items" for name in TABLES
+        name: name != changed for name in TABLES
     }
     capsys.readouterr()
     copy_db.print_report(results)
     report = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in report if "MISMATCH" in line] == ["items"]
+    assert [line.split()[0] for line in report if "MISMATCH" in line] == [changed]
+
+
+def test_postgres_writes_each_rows_line_as_python_does(
+    postgres_url: str, users: Users, sqlite_url: str
+) -> None:
+    # Every character JSON escapes (Postgres refuses NUL) and some it leaves as they are.
+    awkward = "".join(map(chr, range(1, 32))) + '"\\/ \x7f \u2028 ünïcödé 🥛'
+    with sqlite3.connect(sqlite_path(sqlite_url)) as source:
+        source.execute("UPDATE items SET description = ? WHERE title = 'Buy milk'", (awkward,))
+    assert copy(sqlite_url, postgres_url) == 0
+
+    async def both_ways() -> dict[str, tuple[str, str]]:
+        checksums = {}
+        async with transaction(postgres_url) as conn:
+            for table in Base.metadata.sorted_tables:
+                assert copy_db.canonical_json(table) is not None, table.name
+                in_database = await copy_db.table_checksum(conn, table)
+                decoded = copy_db.Checksum()
+                order = copy_db.primary_key_order(table, conn.dialect.name)
+                decoded.add((await conn.execute(select(table).order_by(*order))).all())
+                checksums[table.name] = (in_database.hexdigest(), decoded.hexdigest())
+        return checksums
+
+    for name, (in_database, decoded) in asyncio.run(both_ways()).items():
+        assert in_database == decoded, name
+    assert all(result.matches for result in compare(sqlite_url, postgres_url))
 
 
 class Status(enum.StrEnum):
@@ -436,6 +499,20 @@ def test_checksums_normalise_what_each_backend_returns() -> None:
     changed = copy_db.Checksum()
     changed.add([(1, instant, upload_id, "pending", False, None)])
     assert changed.hexdigest() != one.hexdigest()
+
+    tick = datetime(1970, 1, 1, microsecond=1, tzinfo=UTC)
+    assert copy_db.canonical(tick) == copy_db.canonical(tick.replace(tzinfo=None)) == 1
+
+
+def test_checksums_do_not_depend_on_the_batches() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [(n, f"item {n}", start + timedelta(seconds=n)) for n in range(5)]
+    whole, parts = copy_db.Checksum(), copy_db.Checksum()
+    whole.add(rows)
+    for first in range(0, len(rows), 2):
+        parts.add(rows[first : first + 2])
+    assert parts.rows == whole.rows == len(rows)
+    assert parts.hexdigest() == whole.hexdigest()
 
 
 class Terminal(io.StringIO):

@@ -34,6 +34,7 @@ def publish(aws: Aws, function_names: Mapping[str, str]) -> Versions:
         role: client.publish_version(FunctionName=name)["Version"]
         for role, name in function_names.items()
     }
+    # Every version published before any wait, so their snapshots are made side by side.
     for role, name in function_names.items():
         try:
             client.get_waiter("published_version_active").wait(

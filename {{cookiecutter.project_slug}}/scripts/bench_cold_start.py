@@ -103,20 +103,19 @@ class Runtime:
         self.paths = [str(workdir / "baseline")]
         (workdir / "baseline").mkdir()
         shutil.copy(BASELINE, workdir / "baseline" / BASELINE.name)
-        self.isolated = task is not None
-        if task is not None:
-            self.paths.append(str(task.resolve()))
         # SnapStart's hook library, which Lambda's runtime provides beside the package.
         (workdir / "runtime").mkdir()
         shutil.copy(snapshot_restore_py.__file__, workdir / "runtime")
-        self.paths.append(str(workdir / "runtime"))
+        self.isolated = task is not None
         if task is not None:
+            self.paths.append(str(task.resolve()))
             # Packaged the same way as the app's modules: unchecked-hash bytecode.
             py_compile.compile(
                 str(workdir / "baseline" / BASELINE.name),
                 invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
                 doraise=True,
             )
+        self.paths.append(str(workdir / "runtime"))  # after the package, as on Lambda
 
     def command(self, code: str) -> list[str]:
         prelude = f"import sys; sys.path[:0] = {self.paths!r}; sys.dont_write_bytecode = True\n"

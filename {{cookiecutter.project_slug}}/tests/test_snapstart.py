@@ -30,7 +30,7 @@ from tests.helpers import make_settings
 from tests.test_lambda import FakeContext, http_v2
 from tests.test_secrets import create_secret
 
-SNAP_START_INIT = {"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
+SNAP_START_INIT = {"AWS_LAMBDA_INITIALIZATION_TYPE": snapstart.SNAP_START}
 
 
 @pytest.fixture(autouse=True)

@@ -79,9 +79,9 @@ def load_models(settings: Settings) -> None:
     resolving credentials or calling AWS (the clients are unsigned and thrown away)."""
     from botocore import UNSIGNED
 
+    endpoint_url = settings.aws_endpoint_url
+    unsigned = _config(endpoint_url, READ_TIMEOUT_SECONDS, signature_version=UNSIGNED)
     for service in SERVICES:
-        endpoint_url = settings.aws_endpoint_url
-        unsigned = _config(endpoint_url, READ_TIMEOUT_SECONDS, signature_version=UNSIGNED)
         _new_client(service, settings.aws_region, endpoint_url, unsigned)
 
 

@@ -20,6 +20,8 @@ from sqlalchemy.exc import ArgumentError
 # Public on purpose: anyone can read it here, which is why prod refuses it.
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-prod"  # noqa: S105
 MIN_PROD_JWT_SECRET_BYTES = 32
+# The async driver every Postgres URL is served by (postgres:// -> postgresql+asyncpg://).
+POSTGRES_DRIVER = "postgresql+asyncpg"
 # Postgres folds unquoted names to lower case and keeps 63 bytes of them.
 DATABASE_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -281,7 +283,7 @@ def normalise_database_url(value: str) -> URL:
         raise ValueError("not a database URL (e.g. postgresql://user:pass@host/db)") from None
     backend = url.get_backend_name()
     if backend in ("postgres", "postgresql"):
-        return url.set(drivername="postgresql+asyncpg")
+        return url.set(drivername=POSTGRES_DRIVER)
     if backend == "sqlite":
         return url.set(drivername="sqlite+aiosqlite")
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")

@@ -38,6 +38,7 @@ from sqlalchemy.types import TypeDecorator
 
 from {{ cookiecutter.package_name }}.aws import database_auth_token, read_json_secret
 from {{ cookiecutter.package_name }}.config import (
+    POSTGRES_DRIVER,
     VERIFYING_SSL_MODES,
     Settings,
     SettingsError,
@@ -113,7 +114,7 @@ def database_url(settings: Settings) -> str:
     DATABASE_IAM_USER's (without a password: each connection signs its own token)."""
     if settings.database_iam_user:
         return URL.create(
-            "postgresql+asyncpg",
+            POSTGRES_DRIVER,
             username=settings.database_iam_user,
             host=settings.database_host,
             port=settings.database_port or DEFAULT_PORT,
@@ -139,7 +140,7 @@ def database_url(settings: Settings) -> str:
     except (TypeError, ValueError):
         raise SettingsError("DATABASE_SECRET_ARN: the secret's port is not a number") from None
     url = URL.create(
-        "postgresql+asyncpg",
+        POSTGRES_DRIVER,
         username=str(parts["username"]),
         password=str(parts["password"]),
         host=str(parts["host"]),
@@ -153,7 +154,7 @@ def load_driver(settings: Settings) -> None:
     """Imports the configured database's driver and SQLAlchemy dialect, as the first
     connection would, without connecting or reading a secret."""
     secret_or_iam = settings.database_secret_arn or settings.database_iam_user
-    url = URL.create("postgresql+asyncpg") if secret_or_iam else make_url(settings.database_url)
+    url = URL.create(POSTGRES_DRIVER) if secret_or_iam else make_url(settings.database_url)
     url.get_dialect().import_dbapi()
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from sqlalchemy.orm import configure_mappers
@@ -27,6 +27,9 @@ from sqlalchemy.orm import configure_mappers
 from {{ cookiecutter.package_name }} import aws
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db import Database, load_driver
+
+if TYPE_CHECKING:  # lambda_handler imports this module
+    from {{ cookiecutter.package_name }}.lambda_handler import LambdaHandler
 
 # Lambda sets AWS_LAMBDA_INITIALIZATION_TYPE to this for an init that ends in a snapshot.
 SNAP_START = "snap-start"
@@ -60,7 +63,7 @@ def snapshotting(environment: dict[str, str]) -> bool:
     return environment.get("AWS_LAMBDA_INITIALIZATION_TYPE") == SNAP_START
 
 
-def warm(app: FastAPI, handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> None:
+def warm(app: FastAPI, handler: LambdaHandler) -> None:
     """Builds, before the snapshot, what the first requests would otherwise build after it:
     nothing here connects, signs or reads a secret."""
     settings: Settings = app.state.settings
@@ -88,7 +91,7 @@ def forget_inherited_state(database: Database) -> None:
 
 def prepare(
     app: FastAPI,
-    handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+    handler: LambdaHandler,
     run: Callable[[Any], Any],
     environment: dict[str, str],
 ) -> bool:

@@ -1,37 +1,87 @@
-"""The floor the benchmarks measure the app against: FastAPI, Mangum, asyncpg and PyJWT
-serving the app's authenticated item list with the same three queries (the user, the
-count, the page), and `/health/db` as a bare `SELECT 1`. Nothing else: no settings,
-ORM, logging, request id or error envelope.
+"""The floors the benchmarks measure the app against: FastAPI, Mangum and PyJWT serving
+the app's authenticated item list with the same three queries (the user, the count, the
+page), `/health/db` as a bare `SELECT 1` and `/health` with no I/O. Nothing else: no
+settings, ORM, logging, request id or error envelope. BASELINE_LIBRARY picks what runs
+the queries:
+
+- `asyncpg` (the default): the driver alone, the floor of the benchmarks' ratios;
+- `sqlalchemy`: SQLAlchemy's cheapest path on the same driver (`exec_driver_sql` on a
+  pooled connection, no ORM, no compiled statements, no transaction), the least the
+  app's data library costs, so the figures show what is SQLAlchemy's and what is the
+  app's.
 
     uvicorn scripts.baseline_app:app     # throughput (scripts/bench_throughput.py)
     baseline_app.handler                 # Lambda cold start (scripts/bench_cold_start.py)
 
-Reads BASELINE_DATABASE_URL (postgresql://…), BASELINE_POOL_SIZE and JWT_SECRET.
+Reads BASELINE_DATABASE_URL (postgresql://…), BASELINE_POOL_SIZE, BASELINE_LIBRARY and
+JWT_SECRET.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-import asyncpg  # type: ignore[import-untyped]  # no type information published
 import jwt
 from fastapi import FastAPI, Header, HTTPException
 from mangum import Mangum
 
+SQLALCHEMY = "sqlalchemy"
+USER = "SELECT * FROM users WHERE id = $1"
+COUNT = "SELECT count(*) FROM items WHERE owner_id = $1"
+PAGE = (
+    "SELECT id, title, description, created_at, updated_at FROM items"
+    " WHERE owner_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
+)
+
+Fetch = Callable[..., Awaitable[list[dict[str, Any]]]]
 app = FastAPI()
-_pool: list[asyncpg.Pool] = []
+_pools: list[Any] = []
 
 
-async def pool() -> asyncpg.Pool:
-    if not _pool:
+async def _pool() -> Any:
+    """asyncpg's pool, or SQLAlchemy's engine on asyncpg: built on first use."""
+    if not _pools:
+        url = os.environ["BASELINE_DATABASE_URL"]
         size = int(os.environ.get("BASELINE_POOL_SIZE", "1"))
-        _pool.append(
-            await asyncpg.create_pool(
-                os.environ["BASELINE_DATABASE_URL"], min_size=1, max_size=size, ssl=False
+        if os.environ.get("BASELINE_LIBRARY") == SQLALCHEMY:
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            engine = create_async_engine(
+                url.replace("postgresql://", "postgresql+asyncpg://", 1),
+                pool_size=size,
+                max_overflow=0,
+                connect_args={"ssl": False},
             )
-        )
-    return _pool[0]
+            _pools.append(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        else:
+            import asyncpg  # type: ignore[import-untyped]  # no type information published
+
+            _pools.append(await asyncpg.create_pool(url, min_size=1, max_size=size, ssl=False))
+    return _pools[0]
+
+
+@asynccontextmanager
+async def connection() -> AsyncIterator[Fetch]:
+    """One pooled connection for a request, as a `fetch(sql, *args)` giving dict rows."""
+    pool = await _pool()
+    if os.environ.get("BASELINE_LIBRARY") == SQLALCHEMY:
+        async with pool.connect() as conn:
+
+            async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+                result = await conn.exec_driver_sql(sql, args)
+                return [dict(row) for row in result.mappings()]
+
+            yield fetch
+    else:
+        async with pool.acquire() as conn:
+
+            async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+                return [dict(row) for row in await conn.fetch(sql, *args)]
+
+            yield fetch
 
 
 @app.get("/api/v1/items")
@@ -47,26 +97,26 @@ async def list_items(
         )
     except jwt.InvalidTokenError:
         raise HTTPException(401) from None
-    async with (await pool()).acquire() as conn:
-        user = await conn.fetchrow("SELECT * FROM users WHERE id = $1", int(claims["sub"]))
-        if user is None or not user["is_active"]:
+    async with connection() as fetch:
+        users = await fetch(USER, int(claims["sub"]))
+        if not users or not users[0]["is_active"]:
             raise HTTPException(401)
-        total = await conn.fetchval("SELECT count(*) FROM items WHERE owner_id = $1", user["id"])
-        rows = await conn.fetch(
-            "SELECT id, title, description, created_at, updated_at FROM items"
-            " WHERE owner_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
-            user["id"],
-            limit,
-            offset,
-        )
-    return {"items": [dict(row) for row in rows], "total": total, "limit": limit, "offset": offset}
+        owner = users[0]["id"]
+        total = (await fetch(COUNT, owner))[0]["count"]
+        items = await fetch(PAGE, owner, limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @app.get("/health/db")
 async def health_db() -> dict[str, str]:
-    async with (await pool()).acquire() as conn:
-        await conn.fetchval("SELECT 1")
+    async with connection() as fetch:
+        await fetch("SELECT 1")
     return {"status": "ok", "database": "postgresql"}
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
 
 
 handler = Mangum(app, lifespan="off")

@@ -3,11 +3,14 @@ against its floor.
 
     uv run python -m scripts.bench_cold_start [--runs 15] [--task build/lambda/site]
 
-1. `import {{ cookiecutter.package_name }}.lambda_handler` against a bare `import fastapi`.
+1. `import {{ cookiecutter.package_name }}.lambda_handler` against a bare `import fastapi`, and
+   against `import fastapi` with SQLAlchemy's async ORM (what any app on that library
+   imports before its first query).
 2. Process start to the response of the first `GET /api/v1/items` through the handler
    (an API Gateway HTTP API event with a bearer token, on a scratch Postgres database
    from TEST_DATABASE_URL or --server), against the same request through
-   scripts/baseline_app.py: FastAPI, Mangum, asyncpg and PyJWT running the same queries.
+   scripts/baseline_app.py: FastAPI, Mangum, asyncpg and PyJWT running the same queries,
+   and the same on SQLAlchemy's cheapest path (BASELINE_LIBRARY=sqlalchemy).
 
 3. With SnapStart: the init (import, warm-up, the before-snapshot hook) runs when a
    version is published, so a cold start is Lambda's restore of the snapshot, the
@@ -36,10 +39,13 @@ from pathlib import Path
 
 import snapshot_restore_py
 
-from scripts.bench_data import LIST_PATH, Dataset, dataset, median_ms
+from scripts.bench_data import LIST_PATH, Dataset, dataset, figure, median_ms
 from tests.helpers import POSTGRES_URL
 
 HANDLER_MODULE = "{{ cookiecutter.package_name }}.lambda_handler"
+WITH_SQLALCHEMY = (
+    "fastapi, sqlalchemy.orm, sqlalchemy.ext.asyncio, sqlalchemy.dialects.postgresql.asyncpg"
+)
 BASELINE = Path(__file__).with_name("baseline_app.py")
 IMPORT = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 # The runtime's part: load the handler, invoke it once with the event, report.
@@ -210,28 +216,46 @@ def main() -> None:
         runtime = Runtime(options.task, Path(workdir))
         runtime.import_seconds(HANDLER_MODULE)  # warms the OS file cache (and a venv's .pyc)
         fastapi = [runtime.import_seconds("fastapi") for _ in range(runs)]
+        fastapi_orm = [runtime.import_seconds(WITH_SQLALCHEMY) for _ in range(runs)]
         handler = [runtime.import_seconds(HANDLER_MODULE) for _ in range(runs)]
         with dataset(options.server, Path(workdir)) as data:
             env = lambda_environment(data)
+            orm_env = {**env, **data.baseline_environment(pool_size=1, library="sqlalchemy")}
             runtime.first_response_seconds("baseline_app", data.token, env)
             baseline = []
+            orm_baseline = []
             app = []
             restored = []
             for _ in range(runs):  # interleaved, so drift in the machine hits all alike
                 baseline.append(runtime.first_response_seconds("baseline_app", data.token, env))
+                orm_baseline.append(
+                    runtime.first_response_seconds("baseline_app", data.token, orm_env)
+                )
                 app.append(runtime.first_response_seconds(HANDLER_MODULE, data.token, env))
                 restored.append(runtime.restored_response_seconds(data.token, env))
     source = f"package {options.task}" if options.task else "project environment"
-    print(f"code from:                         {source}")
-    print(f"runs:                              {runs}")
-    print(f"import fastapi (median):           {median_ms(fastapi):8.1f} ms")
-    print(f"import lambda_handler (median):    {median_ms(handler):8.1f} ms")
-    print(f"ratio import handler / fastapi:    {median_ms(handler) / median_ms(fastapi):8.2f}")
-    print(f"first response, baseline (median): {median_ms(baseline):8.1f} ms")
-    print(f"first response, app (median):      {median_ms(app):8.1f} ms")
-    print(f"ratio first response app / base:   {median_ms(app) / median_ms(baseline):8.2f}")
-    print(f"after SnapStart restore (median):  {median_ms(restored):8.1f} ms")
-    print(f"ratio restored / base first resp.: {median_ms(restored) / median_ms(baseline):8.2f}")
+    print(f"{'code from:':<40}{source}")
+    figure("runs", runs, "d")
+    milliseconds("import fastapi", fastapi)
+    milliseconds("import fastapi + SQLAlchemy", fastapi_orm)
+    milliseconds("import lambda_handler", handler)
+    ratio("ratio import handler / fastapi", handler, fastapi)
+    ratio("ratio import SQLAlchemy / fastapi", fastapi_orm, fastapi)
+    milliseconds("first response, baseline", baseline)
+    milliseconds("first response, SQLAlchemy", orm_baseline)
+    milliseconds("first response, app", app)
+    ratio("ratio first response app / base", app, baseline)
+    ratio("ratio first resp. SQLAlchemy / base", orm_baseline, baseline)
+    milliseconds("after SnapStart restore", restored)
+    ratio("ratio restored / base first resp.", restored, baseline)
+
+
+def milliseconds(label: str, samples: list[float]) -> None:
+    figure(f"{label} (median)", median_ms(samples), ".1f", " ms")
+
+
+def ratio(label: str, samples: list[float], floor: list[float]) -> None:
+    figure(label, median_ms(samples) / median_ms(floor), ".2f")
 
 
 if __name__ == "__main__":

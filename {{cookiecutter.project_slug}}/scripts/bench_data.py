@@ -48,10 +48,12 @@ class Dataset:
             "AWS_REGION": "us-east-1",
         }
 
-    def baseline_environment(self, pool_size: int) -> dict[str, str]:
+    def baseline_environment(self, pool_size: int, library: str = "asyncpg") -> dict[str, str]:
+        """scripts/baseline_app.py's settings; `library` is asyncpg or sqlalchemy."""
         return {
             "BASELINE_DATABASE_URL": self.plain_url,
             "BASELINE_POOL_SIZE": str(pool_size),
+            "BASELINE_LIBRARY": library,
             "JWT_SECRET": TEST_JWT_SECRET,
         }
 
@@ -102,3 +104,8 @@ def dataset(server: str, workdir: Path) -> Iterator[Dataset]:
 
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
+
+
+def figure(label: str, value: float, form: str = ".0f", unit: str = "") -> None:
+    """Prints `label: value` with the values in one column (the tests read them back)."""
+    print(f"{label + ':':<40}{value:8{form}}{unit}")

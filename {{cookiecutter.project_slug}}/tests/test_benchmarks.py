@@ -46,7 +46,9 @@ def test_cold_start_benchmark_prints_its_figures() -> None:
     )
     assert figures["runs"] == 1
     assert figures["ratio import handler / fastapi"] > 0
+    assert figures["ratio import SQLAlchemy / fastapi"] > 0
     assert figures["ratio first response app / base"] > 0
+    assert figures["ratio first resp. SQLAlchemy / base"] > 0
     assert figures["ratio restored / base first resp."] > 0
 
 
@@ -55,9 +57,11 @@ def test_api_benchmark_prints_its_figures() -> None:
     figures = run_benchmark(
         "-m", "scripts.bench_throughput", "--seconds", "0.3", "--server", POSTGRES_URL
     )
-    assert figures["ratio items list app / baseline"] > 0
-    assert figures["ratio health/db app / baseline"] > 0
-    assert figures["health, app (req/s)"] > 0
+    for name in ("items list", "health/db"):
+        assert figures[f"ratio {name} app / baseline"] > 0
+        assert figures[f"ratio {name} SQLAlchemy / baseline"] > 0
+        assert figures[f"ratio {name} app / SQLAlchemy"] > 0
+    assert figures["ratio health app / FastAPI"] > 0
 
 
 def test_copy_benchmark_prints_its_figures() -> None:

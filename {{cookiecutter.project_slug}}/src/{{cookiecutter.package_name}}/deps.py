@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -51,8 +51,15 @@ JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 {%- endif %}
 
 
-async def get_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
-    async with database.session() as session:
+# GET and HEAD are safe methods (RFC 9110, 9.2.1): their requests only read, and their
+# session runs outside a transaction (see Database.session).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
+async def get_session(
+    request: Request, database: DatabaseDep
+) -> AsyncGenerator[AsyncSession, None]:
+    async with database.session(read_only=request.method in READ_ONLY_METHODS) as session:
         yield session
 
 

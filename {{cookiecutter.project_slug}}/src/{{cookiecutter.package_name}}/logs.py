@@ -1,19 +1,23 @@
-"""Structured logging: structlog on top of the standard library's handlers.
+"""Structured logging: the app's structlog lines and the libraries' standard-library
+records take one tail (`_write`).
 
 JSON lines outside local (LOG_JSON), a request id bound to every line of a request, one
-access line per request, and every line passed through `redact` before any handler
-writes it. Destinations are built in `log_handlers`: stdout always, CloudWatch Logs when
+access line per request, and every line passed through `redact` before any destination
+writes it. Destinations are built in `destinations`: stdout always, CloudWatch Logs when
 CLOUDWATCH_LOG_GROUP is set (for hosts without a log driver: on ECS and Lambda stdout
 already reaches CloudWatch, and the stacks leave it unset).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -75,8 +79,14 @@ def redact_text(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1024)
+def _is_secret_key(key: str) -> bool:
+    # Keys are few and repeat on every line (the access line's alone are eight).
+    return _SECRET_KEY.search(key) is not None
+
+
 def _redact_value(key: str, value: Any) -> Any:
-    if _SECRET_KEY.search(key) and value not in (None, ""):
+    if _is_secret_key(key) and value not in (None, ""):
         return REDACTED
     if isinstance(value, str):
         return redact_text(value)
@@ -94,38 +104,36 @@ def redact(
     return {key: _redact_value(key, value) for key, value in event_dict.items()}
 
 
-def _formatter(*, json: bool) -> logging.Formatter:
-    renderer: structlog.typing.Processor = (
+@dataclass(frozen=True)
+class Destination:
+    """Where lines go: each renders an event its own way, then writes the line."""
+
+    render: Callable[[structlog.typing.EventDict], str]
+    write: Callable[[str, int, str], None]  # (line, level number, logger name)
+    flush: Callable[[], None]
+    close: Callable[[], None] = lambda: None
+
+
+def _renderer(*, json: bool) -> Callable[[structlog.typing.EventDict], str]:
+    render: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
-    return structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=_SHARED_PROCESSORS,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            # Tracebacks become a string field first, so `redact` sees them too.
-            structlog.processors.format_exc_info,
-            redact,
-            renderer,
-        ],
-    )
+    return lambda event: str(render(None, "", event))
 
 
-class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to the current `sys.stdout`, even after a test runner or a REPL swaps it."""
+def _stdout(*, json: bool) -> Destination:
 
-    def __init__(self) -> None:
-        super().__init__(sys.stdout)
+    def write(line: str, _level: int, _logger: str) -> None:
+        # The current sys.stdout, even after a test runner or a REPL swaps it; flushed per
+        # line, so nothing waits in a buffer while Lambda freezes the process.
+        stream = sys.stdout
+        stream.write(line + "\n")
+        stream.flush()
 
-    @property
-    def stream(self) -> object:
-        return sys.stdout
-
-    @stream.setter
-    def stream(self, _value: object) -> None:
-        pass
+    return Destination(_renderer(json=json), write, flush=lambda: sys.stdout.flush())
 
 
-def _cloudwatch_handler(settings: Settings) -> logging.Handler:
+def _cloudwatch(settings: Settings) -> Destination:
     # Imported here: watchtower loads boto3, which only CloudWatch users should pay for.
     import watchtower
 
@@ -141,36 +149,106 @@ def _cloudwatch_handler(settings: Settings) -> logging.Handler:
         send_interval=CLOUDWATCH_SEND_INTERVAL_SECONDS,
     )
     handler.FLUSH_TIMEOUT = CLOUDWATCH_FLUSH_TIMEOUT_SECONDS
-    handler.setFormatter(_formatter(json=True))
-    return handler
+
+    def write(line: str, level: int, logger: str) -> None:
+        handler.handle(logging.makeLogRecord({"msg": line, "levelno": level, "name": logger}))
+
+    return Destination(_renderer(json=True), write, handler.flush, handler.close)
 
 
-def log_handlers(settings: Settings) -> list[logging.Handler]:
-    stdout = StdoutHandler()
-    stdout.setFormatter(_formatter(json=settings.log_json))
-    handlers: list[logging.Handler] = [stdout]
+def destinations(settings: Settings) -> list[Destination]:
+    built = [_stdout(json=settings.log_json)]
     if settings.cloudwatch_log_group:
-        handlers.append(_cloudwatch_handler(settings))
-    return handlers
+        built.append(_cloudwatch(settings))
+    return built
+
+
+_destinations: list[Destination] = [_stdout(json=False)]
+
+
+def _write(event: structlog.typing.EventDict, level: int, logger: str) -> None:
+    """The one tail every line takes: tracebacks become a string (so `redact` sees them),
+    secrets are removed, then each destination renders and writes."""
+    event = redact(None, "", structlog.processors.format_exc_info(None, "", event))
+    for destination in _destinations:
+        destination.write(destination.render(dict(event)), level, logger)
+
+
+class _Lines:
+    """structlog's logger: hands the processed event to `_write`. Each line skips the
+    standard library's record, caller lookup and handler chain (a third of a request's
+    cost on `/health`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _line(self, level: int, event: structlog.typing.EventDict) -> None:
+        _write(event, level, self.name)
+
+    def debug(self, event: structlog.typing.EventDict) -> None:
+        self._line(logging.DEBUG, event)
+
+    def info(self, event: structlog.typing.EventDict) -> None:
+        self._line(logging.INFO, event)
+
+    def warning(self, event: structlog.typing.EventDict) -> None:
+        self._line(logging.WARNING, event)
+
+    def error(self, event: structlog.typing.EventDict) -> None:
+        self._line(logging.ERROR, event)
+
+    def critical(self, event: structlog.typing.EventDict) -> None:
+        self._line(logging.CRITICAL, event)
+
+    msg = info
+    warn = warning
+    exception = error
+    fatal = critical
+
+
+def _lines_factory(*args: Any) -> _Lines:
+    return _Lines(str(args[0]) if args else "")
+
+
+def _to_lines(
+    _logger: object, _name: str, event: structlog.typing.EventDict
+) -> tuple[tuple[structlog.typing.EventDict], dict[str, Any]]:
+    # The event itself, not a rendering: each destination renders its own.
+    return (event,), {}
+
+
+class _LibraryRecords(logging.Handler):
+    """The standard library's records (uvicorn, SQLAlchemy, botocore) on the same tail."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            event: structlog.typing.EventDict = {"event": record.getMessage(), "_record": record}
+            if record.exc_info:
+                event["exc_info"] = record.exc_info
+            for processor in _SHARED_PROCESSORS:
+                event = processor(None, record.levelname.lower(), event)  # type: ignore[assignment]
+            del event["_record"]
+            _write(event, record.levelno, record.name)
+        except Exception:
+            self.handleError(record)
 
 
 def configure_logging(settings: Settings) -> None:
+    global _destinations
+    level = logging.getLevelNamesMapping()[settings.log_level]
     structlog.configure(
-        processors=[
-            structlog.stdlib.filter_by_level,
-            *_SHARED_PROCESSORS,
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-        ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[*_SHARED_PROCESSORS, _to_lines],
+        logger_factory=_lines_factory,
+        wrapper_class=structlog.make_filtering_bound_logger(level),
         cache_logger_on_first_use=False,
     )
+    # Swap, then close: a line logged meanwhile by another thread finds open destinations.
+    previous, _destinations = _destinations, destinations(settings)
+    for destination in previous:
+        destination.close()
     root = logging.getLogger()
-    # Swap, then close: a line logged meanwhile by another thread finds open handlers.
-    previous, root.handlers = root.handlers, log_handlers(settings)
-    for handler in previous:
-        handler.close()
-    root.setLevel(settings.log_level)
+    root.handlers = [_LibraryRecords()]
+    root.setLevel(level)
     # Uvicorn's own access lines would duplicate ours; its error lines go through root.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):
@@ -179,9 +257,9 @@ def configure_logging(settings: Settings) -> None:
 
 
 def flush_logs() -> None:
-    """Send what the handlers buffer (CloudWatch batches) now, e.g. before Lambda freezes."""
-    for handler in logging.getLogger().handlers:
-        handler.flush()
+    """Send what the destinations buffer (CloudWatch batches) now, e.g. before Lambda freezes."""
+    for destination in _destinations:
+        destination.flush()
 
 
 class RequestContextMiddleware:

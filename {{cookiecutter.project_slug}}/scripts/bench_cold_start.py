@@ -40,7 +40,7 @@ from pathlib import Path
 import snapshot_restore_py
 
 from scripts.bench_data import LIST_PATH, Dataset, dataset, figure, median_ms
-from tests.helpers import POSTGRES_URL
+from scripts.scratch import POSTGRES_URL
 
 HANDLER_MODULE = "{{ cookiecutter.package_name }}.lambda_handler"
 WITH_SQLALCHEMY = (

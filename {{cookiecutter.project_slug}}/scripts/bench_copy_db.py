@@ -26,7 +26,7 @@ from {{ cookiecutter.package_name }} import copy_db
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Item, User
-from tests.helpers import POSTGRES_URL, fresh_database, make_settings
+from scripts.scratch import POSTGRES_URL, fresh_database, make_settings
 
 ITEMS_PER_USER = 100
 INSERT_BATCH = 5000

@@ -20,7 +20,7 @@ from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.security import create_access_token
 from {{ cookiecutter.package_name }}.users.models import User
-from tests.helpers import TEST_JWT_SECRET, fresh_database, make_settings
+from scripts.scratch import TEST_JWT_SECRET, fresh_database, make_settings
 
 ITEMS_PER_USER = 50
 LIST_PATH = "/api/v1/items?limit=20"

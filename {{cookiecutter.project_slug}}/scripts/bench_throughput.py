@@ -36,7 +36,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from scripts.bench_data import LIST_PATH, dataset, figure
-from tests.helpers import POSTGRES_URL
+from scripts.scratch import POSTGRES_URL
 
 CONNECTIONS = 16
 ROUNDS = 3

@@ -14,7 +14,7 @@ import socket
 {%- if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" %}
 import uuid
 {%- endif %}
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 {% if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" -%}
 import boto3
@@ -27,14 +27,15 @@ from moto.server import ThreadedMotoServer
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import upgrade
-from tests.helpers import PASSWORD, POSTGRES_URL, empty_tables, fresh_database, make_settings
+from scripts.scratch import BACKENDS, POSTGRES_URL, fresh_database, make_settings
+from tests.helpers import PASSWORD, AuthHeaders, empty_tables
 
-BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
-# Tests talk to a moto server on loopback, never to AWS: fake credentials, no profile.
-for _variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-    os.environ.pop(_variable, None)
-os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+def pytest_configure() -> None:
+    # Tests talk to a moto server on loopback, never to AWS: fake credentials, no profile.
+    for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        os.environ.pop(variable, None)
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
 
 
 def pytest_report_header() -> str:
@@ -117,9 +118,6 @@ def unused_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
-
-
-AuthHeaders = Callable[[str], dict[str, str]]
 
 
 @pytest.fixture

@@ -1,17 +1,17 @@
-"""Helpers the tests import: settings, throwaway databases, the error-shape check and a
-certificate authority of the tests' own."""
+"""Helpers the tests import: the tables emptied and inspected, the error-shape check, a
+TLS server's certificate authority of the tests' own, and the types of shared fixtures.
+Settings and throwaway databases are in scripts/scratch.py, which the benchmarks share."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime
 import ipaddress
-import os
 import socketserver
 import ssl
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,55 +28,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import TextClause, delete, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.models import Base
+from scripts.scratch import execute, make_settings
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-prod-checks"
 PASSWORD = "correct horse battery staple"
-
-
-def make_settings(database_url: str | None, **overrides: Any) -> Settings:
-    """Settings for tests: explicit values, never a developer's .env file.
-
-    `database_url=None` leaves DATABASE_URL unset (for DATABASE_SECRET_ARN); the test
-    JWT secret is used unless JWT_SECRET_ARN is given.
-    """
-    values: dict[str, Any] = {"environment": "test", "db_ssl": "disable"}
-    if database_url is not None:
-        values["database_url"] = database_url
-    if "jwt_secret_arn" not in overrides:
-        values["jwt_secret"] = TEST_JWT_SECRET
-    return Settings(_env_file=None, **{**values, **overrides})
-
-
-@contextmanager
-def fresh_database(backend: str, directory: Path, server: str = POSTGRES_URL) -> Iterator[str]:
-    """An empty database of `backend` (Postgres: created on `server`), removed afterwards."""
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{directory / f'{uuid.uuid4().hex}.db'}"
-        return
-    admin_url = normalise_database_url(server)
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    server_url = admin_url.render_as_string(hide_password=False)
-    asyncio.run(execute(server_url, f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def execute(database_url: str, *statements: str | TextClause) -> None:
-    """Runs `statements` one by one, each committed (CREATE DATABASE needs it)."""
-    engine = build_engine(make_settings(database_url), pooled=False)
-    try:
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            for statement in statements:
-                await conn.execute(text(statement) if isinstance(statement, str) else statement)
-    finally:
-        await engine.dispose()
+# The `auth_headers` fixture: registers an e-mail (if new), logs in, gives its header.
+AuthHeaders = Callable[[str], dict[str, str]]
 
 
 def cut_sessions(role: str) -> TextClause:

@@ -12,8 +12,8 @@ from sqlalchemy import Executable, delete, update
 from {{ cookiecutter.package_name }} import security
 from {{ cookiecutter.package_name }}.db import utcnow
 from {{ cookiecutter.package_name }}.users.models import User
-from tests.conftest import AuthHeaders
-from tests.helpers import PASSWORD, TEST_JWT_SECRET, assert_error
+from scripts.scratch import TEST_JWT_SECRET
+from tests.helpers import PASSWORD, AuthHeaders, assert_error
 
 REGISTER = "/api/v1/auth/register"
 LOGIN = "/api/v1/auth/login"

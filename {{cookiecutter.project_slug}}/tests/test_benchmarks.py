@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import POSTGRES_URL
+from scripts.scratch import POSTGRES_URL
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # "rows per second:      8123" or "import fastapi (median):   101.2 ms"

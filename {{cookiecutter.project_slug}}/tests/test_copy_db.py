@@ -28,14 +28,12 @@ from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Base
-from tests.conftest import AuthHeaders
+from scripts.scratch import POSTGRES_URL, fresh_database, make_settings
 from tests.helpers import (
-    POSTGRES_URL,
 {%- if cookiecutter.use_s3_uploads == "y" %}
     UPLOADS,
 {%- endif %}
-    fresh_database,
-    make_settings,
+    AuthHeaders,
 {%- if cookiecutter.use_s3_uploads == "y" %}
     post_file,
     sign,

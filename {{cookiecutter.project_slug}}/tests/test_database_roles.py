@@ -31,14 +31,8 @@ from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, grant_app_role, upgrade
 from {{ cookiecutter.package_name }}.models import Base
-from tests.helpers import (
-    PASSWORD,
-    POSTGRES_URL,
-    drop_role,
-    execute,
-    fresh_database,
-    make_settings,
-)
+from scripts.scratch import POSTGRES_URL, execute, fresh_database, make_settings
+from tests.helpers import PASSWORD, drop_role
 
 INSUFFICIENT_PRIVILEGE = "42501"
 

@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from {{ cookiecutter.package_name }} import config
 from {{ cookiecutter.package_name }}.config import SettingsError, SslMode
 from {{ cookiecutter.package_name }}.db import build_engine
-from tests.helpers import Authority, make_settings, serving
+from scripts.scratch import make_settings
+from tests.helpers import Authority, serving
 
 SSL_REQUEST = struct.pack("!ii", 8, 80877103)
 # The answer a wrong password gets: the client stops after it, having logged in over TLS.

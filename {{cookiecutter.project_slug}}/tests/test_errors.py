@@ -5,8 +5,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
-from tests.conftest import AuthHeaders
-from tests.helpers import assert_error
+from tests.helpers import AuthHeaders, assert_error
 
 
 def test_unknown_route_is_json_404(client: TestClient) -> None:

@@ -16,7 +16,8 @@ from structlog.testing import capture_logs
 
 from {{ cookiecutter.package_name }} import db
 from {{ cookiecutter.package_name }}.main import create_app
-from tests.helpers import POSTGRES_URL, assert_error, execute, make_settings
+from scripts.scratch import POSTGRES_URL, execute, make_settings
+from tests.helpers import assert_error
 
 ON_POSTGRES = pytest.mark.parametrize(
     "database_url", ["postgresql"] if POSTGRES_URL else [], indirect=True

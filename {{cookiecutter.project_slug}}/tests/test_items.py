@@ -5,8 +5,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import AuthHeaders
-from tests.helpers import assert_error
+from tests.helpers import AuthHeaders, assert_error
 
 ITEMS = "/api/v1/items"
 

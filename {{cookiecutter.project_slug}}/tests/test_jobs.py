@@ -41,11 +41,11 @@ from {{ cookiecutter.package_name }}.uploads.jobs import ProcessUpload
 {%- endif %}
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 from {{ cookiecutter.package_name }}.worker import Worker, stop_on_signals
-from tests.conftest import AuthHeaders
+from scripts.scratch import TEST_JWT_SECRET
 {%- if cookiecutter.use_s3_uploads == "y" %}
-from tests.helpers import TEST_JWT_SECRET, UPLOADS, assert_error, post_file, sign
+from tests.helpers import UPLOADS, AuthHeaders, assert_error, post_file, sign
 {%- else %}
-from tests.helpers import TEST_JWT_SECRET
+from tests.helpers import AuthHeaders
 {%- endif %}
 
 if TYPE_CHECKING:

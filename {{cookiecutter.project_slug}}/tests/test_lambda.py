@@ -17,8 +17,8 @@ import pytest
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.lambda_handler import LambdaHandler, http_handler, migrate
 from {{ cookiecutter.package_name }}.main import create_app
-from tests.conftest import BACKENDS
-from tests.helpers import PASSWORD, empty_tables, fresh_database
+from scripts.scratch import BACKENDS, fresh_database
+from tests.helpers import PASSWORD, empty_tables
 
 EVENTS = Path(__file__).parent / "events"
 

@@ -25,8 +25,8 @@ from {{ cookiecutter.package_name }}.migrate import (
     upgrade,
 )
 from {{ cookiecutter.package_name }}.models import Base
-from tests.conftest import BACKENDS
-from tests.helpers import POSTGRES_URL, fresh_database, table_names
+from scripts.scratch import BACKENDS, POSTGRES_URL, fresh_database
+from tests.helpers import table_names
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

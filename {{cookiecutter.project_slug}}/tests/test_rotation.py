@@ -32,15 +32,8 @@ from {{ cookiecutter.package_name }}.migrate import upgrade
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 {%- endif %}
-from tests.helpers import (
-    PASSWORD,
-    POSTGRES_URL,
-    cut_sessions,
-    drop_role,
-    execute,
-    fresh_database,
-    make_settings,
-)
+from scripts.scratch import POSTGRES_URL, execute, fresh_database, make_settings
+from tests.helpers import PASSWORD, cut_sessions, drop_role
 from tests.test_lambda import FakeContext, body_of, http_v2
 
 if TYPE_CHECKING:

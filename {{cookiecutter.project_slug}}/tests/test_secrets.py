@@ -16,7 +16,8 @@ from {{ cookiecutter.package_name }}.config import SettingsError
 from {{ cookiecutter.package_name }}.db import database_url
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.security import signing_key
-from tests.helpers import PASSWORD, make_settings
+from scripts.scratch import make_settings
+from tests.helpers import PASSWORD
 
 
 def create_secret(moto_url: str, value: str) -> str:

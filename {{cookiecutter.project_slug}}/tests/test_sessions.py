@@ -40,7 +40,8 @@ async def session_for(method: str, settings: Settings) -> AsyncSession:
     database = Database(settings)
     sessions = get_session(request(method), database)
     session = await anext(sessions)
-    await sessions.aclose()
+    with pytest.raises(StopAsyncIteration):  # the dependency's exit: the session closes
+        await anext(sessions)
     await database.dispose()
     return session
 

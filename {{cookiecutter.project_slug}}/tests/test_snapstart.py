@@ -26,7 +26,7 @@ from {{ cookiecutter.package_name }}.lambda_handler import (
 )
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.security import signing_key
-from tests.helpers import make_settings
+from scripts.scratch import make_settings
 from tests.test_lambda import FakeContext, http_v2
 from tests.test_secrets import create_secret
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from {{ cookiecutter.package_name }} import db
 from {{ cookiecutter.package_name }}.db import build_engine, journal_mode
-from tests.helpers import make_settings
+from scripts.scratch import make_settings
 
 # /proc/self/mounts in a Fargate task with the EFS volume at /data (TLS: through the
 # mount helper's local tunnel), and a mount point whose name holds a space.

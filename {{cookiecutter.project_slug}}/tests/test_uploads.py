@@ -25,8 +25,7 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.uploads import storage
 from {{ cookiecutter.package_name }}.uploads.service import safe_filename
-from tests.conftest import AuthHeaders
-from tests.helpers import UPLOADS, assert_error, post_file, sign
+from tests.helpers import UPLOADS, AuthHeaders, assert_error, post_file, sign
 
 MAX_BYTES = 1024
 

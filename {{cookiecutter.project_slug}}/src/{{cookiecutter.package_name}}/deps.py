@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -56,9 +56,7 @@ JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 
 
-async def get_session(
-    request: Request, database: DatabaseDep
-) -> AsyncGenerator[AsyncSession, None]:
+async def get_session(request: Request, database: DatabaseDep) -> AsyncIterator[AsyncSession]:
     async with database.session(read_only=request.method in READ_ONLY_METHODS) as session:
         yield session
 

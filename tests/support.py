@@ -33,7 +33,7 @@ Files = dict[str, str]
 
 def resource_prefix(project_name: str) -> str:
     """What infra/ names the account's resources after: the project name cut to 35
-    characters (deploy/project.py's Project.prefix, the templates' `[:35].rstrip('-')`)."""
+    characters (project.json's prefix, which deploy/ and infra/ read)."""
     return project_name[:35].rstrip("-")
 
 

@@ -12,6 +12,7 @@ defaults to the module's.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -291,9 +292,10 @@ def test_sizes_and_retentions_are_ones_aws_accepts(
 # --- Name lengths, for the longest project_slug ---------------------------------------
 # IAM CreateRole: RoleName up to 64 characters; Lambda CreateFunction: FunctionName up to
 # 64; the stack's own validation holds `name` to 40.
+FACTS = "project.json"
 NAME_GROUPS = groups(
     Check(
-        (*ENV_MAIN, *ROLE_FILES),
+        (*ENV_MAIN, *ROLE_FILES, FACTS),
         lambda a: a["use_s3_uploads"] == "y" and a["domain_name"] == "",
         slug=LONGEST_SLUG,
     )
@@ -322,7 +324,9 @@ def test_role_and_function_names_fit_for_the_longest_slug(
     render_like_cookiecutter(group, tmp_path, cookiecutter_config)
     lambda_functions = {a["compute"] for a in group.members} == {"lambda"}
     for environment in ENVIRONMENTS:
-        prefix = stack_arguments(group.files, environment)["name"]
+        facts = json.loads(group.files[FACTS])
+        name = stack_arguments(group.files, environment)["name"]
+        prefix = name.replace("${local.facts.prefix}", facts["prefix"])
         assert len(prefix) <= 40, prefix
         for module in ROLE_FILES:
             text = group.files.get(module, "")

@@ -342,9 +342,13 @@ def test_each_deploy_role_deploys_only_its_environment_and_grants_no_more(
     infra = full_render / "infra"
     bootstrap = infra / "bootstrap"
     locals_ = declared(bootstrap, "locals")
-    environments = re.findall(r"'(\w+)'", one(locals_["environments"]))
+    # The environments and the name prefix are the project's facts (project.json).
+    facts = json.loads((full_render / "project.json").read_text())
+    assert one(locals_["environments"]) == "${toset(local.facts.environments)}"
+    environments = facts["environments"]
     assert sorted(environments) == sorted(path.name for path in (infra / "envs").iterdir())
-    project = one(locals_["project"])
+    assert one(locals_["project"]) == "${local.facts.prefix}"
+    project = facts["prefix"]
     documents = blocks(bootstrap, "data", "aws_iam_policy_document")
 
     # Only a job of the role's own GitHub environment can assume it.
@@ -382,7 +386,10 @@ def test_each_deploy_role_deploys_only_its_environment_and_grants_no_more(
                     assert pattern.endswith(f":role/{project}-{environment}-*"), pattern
 
         # The boundary is the one each role of the environment's stack carries.
-        stack_name = one(declared(infra / "envs" / environment, "module")["stack"]["name"])
+        stack_name = concrete(
+            one(declared(infra / "envs" / environment, "module")["stack"]["name"]),
+            local__facts__prefix=project,
+        )
         assert concrete(boundary_name, **names) == f"{stack_name}-permissions-boundary"
 
     modules = infra / "modules"

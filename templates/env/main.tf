@@ -14,10 +14,14 @@ provider "aws" {
   }
 }
 
+locals {
+  facts = jsondecode(file("${path.module}/../../../project.json"))
+}
+
 module "stack" {
   source = "../../modules/stack"
 
-  name        = "{{ cookiecutter.project_slug[:35].rstrip('-') }}-{{ environment }}"
+  name        = "${local.facts.prefix}-{{ environment }}"
   environment = "{{ environment }}"
 
   deletion_protection            = var.deletion_protection

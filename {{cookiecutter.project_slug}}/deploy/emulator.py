@@ -7,8 +7,6 @@ into a scratch copy of the Terraform (OVERRIDES). The Terraform in infra/ itself
 bent for the emulator. Measured with moto 5.2 and hashicorp/aws 5.100.
 
     python -m deploy.emulator serve --port 5000       # the patched server
-    python -m deploy.emulator prepare INFRA --endpoint URL   # overrides into a copy of infra/
-    python -m deploy.emulator gaps                    # what is patched or pinned, one line each
 """
 
 from __future__ import annotations
@@ -372,8 +370,6 @@ PATCHES = (
     patch_s3_action_names,
     patch_lambda_snap_start,
 )
-# One line per patch, naming the gap it fixes.
-PATCH_GAPS = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in PATCHES]
 
 
 def serve(port: int) -> None:
@@ -619,26 +615,12 @@ def point_at_emulator(infra: Path, url: str) -> None:
         (module / OVERRIDE_FILE).write_text("\n".join(o.hcl() for o in overrides))
 
 
-def gaps() -> list[str]:
-    """Every patch and override, one line each, naming the emulator gap."""
-    return [*PATCH_GAPS, *dict.fromkeys(o.gap for o in OVERRIDES)]
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m deploy.emulator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve").add_argument("--port", type=int, default=5000)
-    prepare = commands.add_parser("prepare")
-    prepare.add_argument("infra", type=Path, help="a scratch copy of infra/")
-    prepare.add_argument("--endpoint", required=True)
-    commands.add_parser("gaps")
     args = parser.parse_args(argv)
-    if args.command == "serve":
-        serve(args.port)
-    elif args.command == "prepare":
-        point_at_emulator(args.infra, args.endpoint)
-    else:
-        print("\n".join(gaps()))
+    serve(args.port)
 
 
 if __name__ == "__main__":

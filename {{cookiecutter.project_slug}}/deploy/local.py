@@ -38,7 +38,7 @@ from typing import Any
 from deploy import emulator
 from deploy.aws import Aws
 from deploy.emulator import ACCOUNT_CREDENTIALS, Credentials
-from deploy.project import Project
+from deploy.project import FACTS_FILE, Project
 from deploy.steps import StepError, say
 
 DIRECTORY = ".deploy-local"
@@ -173,7 +173,8 @@ class LocalEmulator:
             emulator.enforce_iam(url, True)
 
     def terraform_copy(self, url: str) -> Path:
-        """A fresh copy of infra/ with the emulator's override files (infra/ is untouched)."""
+        """A fresh copy of infra/ with the emulator's override files (infra/ is untouched),
+        beside a copy of the facts file it reads."""
         copy = self.directory / "infra"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(
@@ -181,6 +182,7 @@ class LocalEmulator:
             copy,
             ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"),
         )
+        shutil.copy(self.project.root / FACTS_FILE, self.directory / FACTS_FILE)
         emulator.point_at_emulator(copy, url)
         return copy
 

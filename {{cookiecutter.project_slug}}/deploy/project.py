@@ -1,21 +1,21 @@
-"""Facts about this project that the deploy steps need, read from its files."""
+"""Facts about this project that the deploy steps need, read from project.json (which
+Terraform reads too), never inferred from the files the options left."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 ROOT = Path(__file__).resolve().parents[1]
+FACTS_FILE = "project.json"
 
 Compute = Literal["ecs", "lambda"]
 Environment = Literal["dev", "prod"]
 
-# AWS names built from the project's name keep within their limits (infra/ cuts it the same way).
-MAX_PREFIX_LENGTH = 35
 # The services whose resources need a service-linked role, by the infra/modules folder that
 # creates them (ECS services register with ELB and scale through Application Auto Scaling).
 SERVICE_LINKED_ROLES = {
@@ -33,41 +33,43 @@ SERVICE_LINKED_ROLES = {
 class Project:
     root: Path
     name: str
+    prefix: str  # what infra/ names the state bucket and each environment's resources after
     package: str
     python_version: str
     compute: Compute
+    database: str
 
     @classmethod
     def load(cls, root: Path = ROOT) -> Project:
-        pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+        facts = json.loads((root / FACTS_FILE).read_text())
         return cls(
             root=root,
-            name=pyproject["project"]["name"],
-            package=next((root / "src").glob("*/migrate.py")).parent.name,
-            python_version=(root / ".python-version").read_text().strip(),
-            compute="lambda" if (root / "infra/modules/lambda_api").is_dir() else "ecs",
+            name=facts["name"],
+            prefix=facts["prefix"],
+            package=facts["package"],
+            python_version=facts["python_version"],
+            compute=facts["compute"],
+            database=facts["database"],
         )
 
     @property
     def database_server(self) -> bool:
         """Whether the stacks run RDS or Aurora (else SQLite on EFS)."""
-        return (self.root / "infra" / "modules" / "database").is_dir()
+        return self.database != "sqlite"
 
     @property
     def linked_services(self) -> list[str]:
-        """The services of SERVICE_LINKED_ROLES whose modules this project has."""
-        modules = self.root / "infra" / "modules"
+        """The services of SERVICE_LINKED_ROLES whose modules this project's stacks use."""
+        modules = {
+            "ecs_service" if self.compute == "ecs" else "lambda_api",
+            "database" if self.database_server else "efs",
+        }
         return [
             service
             for module, services in SERVICE_LINKED_ROLES.items()
-            if (modules / module).is_dir()
+            if module in modules
             for service in services
         ]
-
-    @property
-    def prefix(self) -> str:
-        """What infra/ names the state bucket and each environment's resources after."""
-        return self.name[:MAX_PREFIX_LENGTH].rstrip("-")
 
     def environment_root(self, environment: Environment) -> Path:
         return self.root / "infra" / "envs" / environment

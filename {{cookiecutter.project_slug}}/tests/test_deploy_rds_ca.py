@@ -63,7 +63,15 @@ def project(tmp_path: Path) -> Project:
     root = tmp_path / "project"
     (root / "src" / "app").mkdir(parents=True)
     (root / "deploy").mkdir()
-    return Project(root=root, name="app", package="app", python_version="3.12", compute="ecs")
+    return Project(
+        root=root,
+        name="app",
+        prefix="app",
+        package="app",
+        python_version="3.12",
+        compute="ecs",
+        database="postgres",
+    )
 
 
 def url(server: _Server) -> str:

@@ -11,7 +11,6 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from botocore.stub import Stubber
 from deploy import functions, services, smoke
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws
-from deploy.project import MAX_PREFIX_LENGTH, SERVICE_LINKED_ROLES, Project
+from deploy.project import SERVICE_LINKED_ROLES, Project
 from deploy.release import ensure_signing_key, hosted_zone, tail
 from deploy.steps import StepError
 from tests.helpers import serving
@@ -152,9 +151,16 @@ def test_the_hosted_zone_comes_from_the_environments_tfvars(tmp_path: Path) -> N
     assert hosted_zone(tmp_path) is None
 
 
-def test_names_are_cut_as_infra_cuts_them() -> None:
-    project = replace(Project.load(), name="a" * (MAX_PREFIX_LENGTH - 1) + "-tail")
-    assert project.prefix == "a" * (MAX_PREFIX_LENGTH - 1)
+def test_the_deploy_and_infra_name_resources_after_one_prefix() -> None:
+    project = Project.load()
+    # The name cut to 35 characters, without a trailing hyphen (project.json says why).
+    assert project.prefix == project.name[:35].rstrip("-")
+    facts = '"${path.module}/../../project.json"'
+    bootstrap = (project.root / "infra" / "bootstrap" / "main.tf").read_text()
+    assert f"jsondecode(file({facts}))" in bootstrap
+    for environment in ("dev", "prod"):
+        main = (project.environment_root(environment) / "main.tf").read_text()
+        assert 'name        = "${local.facts.prefix}-' + environment + '"' in main
 
 
 def test_logs_print_the_recent_lines_of_every_group_in_time_order(aws: Aws, capsys) -> None:

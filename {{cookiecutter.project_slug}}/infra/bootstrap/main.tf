@@ -20,9 +20,10 @@ data "aws_partition" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  project    = "{{ cookiecutter.project_slug[:35].rstrip('-') }}"
+  facts      = jsondecode(file("${path.module}/../../project.json"))
+  project    = local.facts.prefix
   # The roots of ../envs; each environment's resources are named "<project>-<environment>-…".
-  environments = toset(["dev", "prod"])
+  environments = toset(local.facts.environments)
 }
 
 module "state_key" {

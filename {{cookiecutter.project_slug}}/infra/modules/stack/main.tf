@@ -97,9 +97,8 @@ module "network" {
 }
 
 # The JWT signing key. Terraform creates the secret but never its value (which would land
-# in the state): set it once with
-#   aws secretsmanager put-secret-value --secret-id <jwt_secret_arn output> \
-#     --secret-string "$(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+# in the state): the first `make deploy` stores a random one (deploy/release.py,
+# ensure_signing_key).
 resource "aws_secretsmanager_secret" "jwt_signing_key" {
   #checkov:skip=CKV2_AWS_57:rotating the signing key logs every user out; rotate it deliberately with put-secret-value
   name                    = "${var.name}/jwt-signing-key"

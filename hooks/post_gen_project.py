@@ -15,7 +15,8 @@ from pathlib import Path
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 UNUSED = [
-    (ANSWERS["ci"] != "github", [".github"]),
+    # Bootstrap's only variables are the GitHub repository's and its OIDC provider's.
+    (ANSWERS["ci"] != "github", [".github", "infra/bootstrap/variables.tf"]),
     (
         ANSWERS["use_s3_uploads"] != "y",
         [

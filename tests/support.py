@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -120,10 +121,15 @@ def _template(name: str) -> Template:
     return template
 
 
+def source(name: str) -> str:
+    """The file a check input names: `project.json#domain` reads project.json's `domain`."""
+    return name.split("#", 1)[0]
+
+
 def render_files(answers: Answers, names: Iterable[str]) -> Files:
     """The project's files `names` (paths inside the project) rendered for `answers`."""
     values = context(answers)
-    return {name: _template(name).render(cookiecutter=values) for name in names}
+    return {path: _template(path).render(cookiecutter=values) for path in map(source, names)}
 
 
 def generated(answers: Answers, names: Iterable[str]) -> tuple[str, ...]:
@@ -138,7 +144,7 @@ def generated(answers: Answers, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(
         name
         for name in names
-        if not any(name == path or name.startswith(f"{path}/") for path in removed)
+        if not any(source(name) == path or name.startswith(f"{path}/") for path in removed)
     )
 
 
@@ -149,13 +155,18 @@ class Group:
 
 
 def group_by(rendered: Iterable[tuple[Answers, Files]], names: tuple[str, ...]) -> list[Group]:
-    """Combinations grouped by the contents of the files a check reads."""
+    """Combinations grouped by the contents of the files a check reads (of a JSON file
+    named `file#key,key`, those keys' values)."""
     groups: dict[str, Group] = {}
     for answers, files in rendered:
         content = hashlib.sha256()
         for name in names:
             # A file the combination does not generate (see `generated`) is left out.
-            content.update(f"{name}\0{files.get(name, '')}\0{name in files}\0".encode())
+            text = files.get(source(name), "")
+            if "#" in name and text:
+                facts = json.loads(text)
+                text = json.dumps([facts[key] for key in name.split("#", 1)[1].split(",")])
+            content.update(f"{name}\0{text}\0{source(name) in files}\0".encode())
         groups.setdefault(content.hexdigest(), Group([], files)).members.append(answers)
     return list(groups.values())
 

@@ -45,6 +45,7 @@ LAMBDA_MAIN, LAMBDA_VARIABLES = (
     "infra/modules/lambda_api/variables.tf",
 )
 DNS_MAIN = "infra/modules/dns/main.tf"
+FACTS = "project.json"
 MODULES = ("database", "dns", "ecs_service", "efs", "kms", "lambda_api", "monitoring",
            "network", "queue", "registry", "stack", "storage")  # fmt: skip
 # The modules' own defaults (the stack's are every option's: the tfvars set its values).
@@ -224,7 +225,7 @@ def test_the_worker_mapping_concurrency_is_one_sqs_accepts(
 # with (ACM user guide, DNS validation): environments must not share a name, and no stack
 # may adopt (allow_overwrite) a record another one created.
 DNS_GROUPS = groups(
-    Check((*ENV_MAIN, ENV_VARIABLES, *TFVARS, DNS_MAIN), lambda a: a["domain_name"] != "")
+    Check((*ENV_MAIN, f"{FACTS}#domain", DNS_MAIN), lambda a: a["domain_name"] != "")
 )
 
 
@@ -234,15 +235,22 @@ def test_every_environment_has_its_own_host_name(
 ) -> None:
     render_like_cookiecutter(group, tmp_path, cookiecutter_config)
     (domain,) = {answers["domain_name"] for answers in group.members}
+    facts = json.loads(group.files[FACTS])["domain"]
     for env in ENVIRONMENTS:
+        (env_locals,) = parsed(group.files[f"infra/envs/{env}/main.tf"])["locals"]
+        name = one(env_locals["domain_name"])
+        # (the HCL parser spells null None)
+        assert name == '${local.domain == None ? None : local.domain.names["' + env + '"]}', name
+        assert one(env_locals["domain"]) == "${local.facts.domain}"
         passed = stack_arguments(group.files, env)
-        assert passed["domain_name"] == "${var.domain_name}", f"{env} does not pass its domain"
-        assert passed["hosted_zone_name"] == "${var.hosted_zone_name}", env
-    names = {env: resolved(group.files, env, "domain_name", "domain_name") for env in ENVIRONMENTS}
+        assert passed["domain_name"] == "${local.domain_name}", f"{env} does not pass its domain"
+        assert passed["hosted_zone_name"] == "${local.hosted_zone_name}", env
+    names = facts["names"]
+    assert set(names) == set(ENVIRONMENTS)
     assert len(set(names.values())) == len(names), f"environments share a host name: {names}"
     assert names["prod"] == domain, "prod serves the domain as answered"
+    zone = facts["hosted_zone"]
     for env, name in names.items():
-        zone = resolved(group.files, env, "hosted_zone_name", "hosted_zone_name")
         assert name == zone or name.endswith(f".{zone}"), f"{env}: {name} is not in the zone {zone}"
         assert len(name) <= 253, name
         assert all(len(label) <= 63 for label in name.split(".")), name
@@ -292,10 +300,9 @@ def test_sizes_and_retentions_are_ones_aws_accepts(
 # --- Name lengths, for the longest project_slug ---------------------------------------
 # IAM CreateRole: RoleName up to 64 characters; Lambda CreateFunction: FunctionName up to
 # 64; the stack's own validation holds `name` to 40.
-FACTS = "project.json"
 NAME_GROUPS = groups(
     Check(
-        (*ENV_MAIN, *ROLE_FILES, FACTS),
+        (*ENV_MAIN, *ROLE_FILES, f"{FACTS}#prefix"),
         lambda a: a["use_s3_uploads"] == "y" and a["domain_name"] == "",
         slug=LONGEST_SLUG,
     )

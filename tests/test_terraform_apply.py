@@ -395,6 +395,7 @@ def test_dev_environment_applies_on_the_emulator(
         terraform(bootstrap, terraform_env, "apply", "-auto-approve", *bootstrap_vars)
         assert_no_changes(bootstrap, terraform_env, *bootstrap_vars)
         state_bucket = terraform(bootstrap, terraform_env, "output", "-raw", "state_bucket")
+        state_region = terraform(bootstrap, terraform_env, "output", "-raw", "state_region")
 
         tfvars = [f'cors_allowed_origins = ["{WEB_ORIGIN}"]']
         if prod_database(answers):
@@ -405,10 +406,10 @@ def test_dev_environment_applies_on_the_emulator(
             tfvars.append(f'package_path = "{function_zip(tmp_path)}"')
             if answers["python_version"] != "3.11":
                 tfvars.append("lambda_snap_start = true")  # prod's setting
-        if answers["domain_name"]:
-            zone = answers["domain_name"].split(".", 1)[1]
+        domain = json.loads((project / "project.json").read_text())["domain"]
+        if domain:  # a real account has the zone before the first deploy
+            zone = domain["hosted_zone"]
             boto3.client("route53", **client).create_hosted_zone(Name=zone, CallerReference=zone)
-            tfvars.append(f'hosted_zone_name = "{zone}"')
         (dev / "test.tfvars").write_text("\n".join(tfvars) + "\n")
         (dev / "emulator.backend.hcl").write_text(emulator.backend_config(url, state_bucket))
 
@@ -419,6 +420,7 @@ def test_dev_environment_applies_on_the_emulator(
             "-lockfile=readonly",
             "-backend-config=backend.hcl",
             "-backend-config=emulator.backend.hcl",
+            f"-backend-config=region={state_region}",
         )
         terraform(dev, terraform_env, "apply", "-auto-approve", "-var-file=test.tfvars")
         assert_no_changes(dev, terraform_env, "-var-file=test.tfvars")

@@ -132,11 +132,15 @@ def test_deploy_assumes_the_role_through_oidc_and_never_overlaps(group: Group) -
 
     (credentials,) = (s for s in steps(job) if "configure-aws-credentials" in s.get("uses", ""))
     assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+    # The region is project.json's, read by a step before (as infra/ reads it).
+    (facts,) = (s for s in steps(job) if s.get("id") == "facts")
+    assert steps(job).index(facts) < steps(job).index(credentials)
+    assert facts["run"].endswith("project.json >> \"$GITHUB_OUTPUT\"")
+    assert credentials["with"]["aws-region"] == "${{ steps.facts.outputs.region }}"
 
     # The file is the same for every member: it must be right for each one's answers.
     for answers in group.members:
         values = context(answers)
-        assert credentials["with"]["aws-region"] == values["aws_region"]
         expected = ['make deploy ENV="$DEPLOY_ENV" CONFIRM=1']
         if values["compute"] == "ecs":
             expected.insert(0, 'make image ENV="$DEPLOY_ENV"')

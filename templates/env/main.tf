@@ -3,11 +3,11 @@
 # (terraform.tfvars). What the options wire lives in ../../modules/stack.
 
 provider "aws" {
-  region = var.region
+  region = local.facts.region
 
   default_tags {
     tags = {
-      Project     = "{{ cookiecutter.project_slug }}"
+      Project     = local.facts.name
       Environment = "{{ environment }}"
       ManagedBy   = "terraform"
     }
@@ -16,13 +16,18 @@ provider "aws" {
 
 locals {
   facts = jsondecode(file("${path.module}/../../../project.json"))
+
+  domain           = local.facts.domain
+  domain_name      = local.domain == null ? null : local.domain.names["{{ environment }}"]
+  hosted_zone_name = local.domain == null ? null : local.domain.hosted_zone
 }
 
 module "stack" {
   source = "../../modules/stack"
 
-  name        = "${local.facts.prefix}-{{ environment }}"
-  environment = "{{ environment }}"
+  name         = "${local.facts.prefix}-{{ environment }}"
+  environment  = "{{ environment }}"
+  architecture = local.facts.architecture
 
   deletion_protection            = var.deletion_protection
   log_retention_days             = var.log_retention_days
@@ -48,9 +53,8 @@ module "stack" {
 
   cors_allowed_origins = var.cors_allowed_origins
 
-
-  domain_name      = var.domain_name
-  hosted_zone_name = var.hosted_zone_name
+  domain_name      = local.domain_name
+  hosted_zone_name = local.hosted_zone_name
 {%- if ecs %}
 
   image_tag     = var.image_tag

@@ -1,12 +1,6 @@
 {%- set ecs = cookiecutter.compute == "ecs" -%}
 # Values for ../../modules/stack, set in terraform.tfvars; the stack module validates them.
 
-variable "region" {
-  type        = string
-  description = "AWS region of the environment."
-  default     = "{{ cookiecutter.aws_region }}"
-}
-
 variable "deletion_protection" {
   type        = bool
   description = "Protect the database and load balancer from deletion; off lets destroy remove everything."
@@ -83,16 +77,6 @@ variable "cors_allowed_origins" {
   description = "Browser origins (scheme://host[:port]) that may call the API (the app's CORS_ORIGINS){% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (its CORS rule){% endif %}, e.g. [\"https://app.example.com\"]."
 }
 
-
-variable "domain_name" {
-  type        = string
-  description = "The API's host name, in hosted_zone_name; null for none{% if ecs %} (plain HTTP on the load balancer's name, which prod refuses){% endif %}."
-}
-
-variable "hosted_zone_name" {
-  type        = string
-  description = "The existing Route 53 public hosted zone that holds domain_name (null without one)."
-}
 {%- if ecs %}
 
 variable "image_tag" {

@@ -29,7 +29,8 @@ variables {
   image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:0123abc"
   kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/0123"
   app_policy_json    = "{}"
-  environment        = { APP_ENV = "dev" }
+  environment        = { ENVIRONMENT = "dev" }
+  cpu_architecture   = "X86_64"
   migration_command  = ["python", "-m", "app.migrate"]
   worker_command     = ["python", "-m", "app.worker"]
 }
@@ -78,7 +79,7 @@ run "efs_refuses_a_migration_role_its_app_task_could_not_have" {
 
   variables {
     efs       = { file_system_id = "fs-0123", access_point_id = "fsap-0123" }
-    migration = { policy_json = "{}", environment = { APP_ENV = "dev" } }
+    migration = { policy_json = "{}", environment = { ENVIRONMENT = "dev" } }
   }
 
   expect_failures = [var.migration]
@@ -90,7 +91,7 @@ run "a_database_server_keeps_a_migration_task_and_a_worker_service" {
   variables {
     migration = {
       policy_json = "{\"Statement\":[\"the migrations' own\"]}"
-      environment = { APP_ENV = "dev", DATABASE_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:owner" }
+      environment = { ENVIRONMENT = "dev", DATABASE_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:owner" }
     }
   }
 
@@ -118,12 +119,12 @@ run "a_database_server_keeps_a_migration_task_and_a_worker_service" {
     error_message = "Without EFS the worker is its own service and the deploy runs the migration task."
   }
   assert {
-    condition     = one(jsondecode(aws_ecs_task_definition.this["migrate"].container_definitions)).environment == [{ name = "APP_ENV", value = "dev" }, { name = "DATABASE_SECRET_ARN", value = "arn:aws:secretsmanager:us-east-1:123456789012:secret:owner" }]
+    condition     = one(jsondecode(aws_ecs_task_definition.this["migrate"].container_definitions)).environment == [{ name = "DATABASE_SECRET_ARN", value = "arn:aws:secretsmanager:us-east-1:123456789012:secret:owner" }, { name = "ENVIRONMENT", value = "dev" }]
     error_message = "The migration task must run with the migration's settings."
   }
   assert {
     condition = alltrue([for key in ["app", "worker"] :
-    one(jsondecode(aws_ecs_task_definition.this[key].container_definitions)).environment == [{ name = "APP_ENV", value = "dev" }]])
+    one(jsondecode(aws_ecs_task_definition.this[key].container_definitions)).environment == [{ name = "ENVIRONMENT", value = "dev" }]])
     error_message = "The app and worker must run with the app's settings, without the owner's secret."
   }
   assert {

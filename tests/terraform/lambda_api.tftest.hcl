@@ -16,6 +16,7 @@ variables {
   package_path    = "lambda.zip" # an empty zip the test writes: the plan only hashes it
   handler_package = "app"
   runtime         = "python3.12"
+  architecture    = "arm64"
   app_policy_json = "{}"
   kms_key_arn     = "arn:aws:kms:us-east-1:123456789012:key/0123"
   migration       = { policy_json = "{}", environment = {} }

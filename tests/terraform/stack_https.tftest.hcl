@@ -24,8 +24,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name      = "app-prod"
-  image_tag = "0123456789ab"
+  name         = "app-prod"
+  architecture = "x86_64"
+  image_tag    = "0123456789ab"
 }
 
 run "prod_without_a_domain_is_refused" {

@@ -5,18 +5,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import get_args
 
 from deploy import package, rds_ca, release
 from deploy.local import LocalEmulator
-from deploy.project import Project
+from deploy.project import Architecture, Project
 from deploy.steps import DeployError, StepError, say, step
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(project: Project) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("package", help="build dist/lambda.zip (compute=lambda)")
-    build.add_argument("--architecture", choices=["arm64", "x86_64"], default="arm64")
+    build.add_argument(
+        "--architecture",
+        choices=get_args(Architecture),
+        default=project.architecture,
+        help="the CPU to build for (default: project.json's, the functions')",
+    )
     fetch = commands.add_parser("rds-ca", help="fetch and pin RDS's certificate bundle")
     fetch.add_argument("--update", action="store_true", help="accept a bundle that changed")
     for name, text in (
@@ -26,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
         ("logs", "print the app's log lines and follow them"),
     ):
         command = commands.add_parser(name, help=text)
-        command.add_argument("--env", choices=["dev", "prod"], required=True)
+        command.add_argument("--env", choices=project.environments, required=True)
     commands.choices["logs"].add_argument("--since", type=int, default=10, help="minutes")
     commands.choices["rollback"].add_argument(
         "--local", action="store_true", help="on the emulator of `deploy-local`"
@@ -37,8 +43,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = parser().parse_args(argv)
     project = Project.load()
+    arguments = parser(project).parse_args(argv)
     confirmed = os.environ.get("CONFIRM") == "1"
     local = LocalEmulator(project)
     try:

@@ -24,15 +24,10 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from deploy.project import Project
+from deploy.project import Architecture, Project
 from deploy.steps import StepError, run, say
 
-Architecture = Literal["arm64", "x86_64"]
-
-# The functions' default architecture (infra/modules/lambda_api, variable "architecture").
-DEFAULT_ARCHITECTURE: Architecture = "arm64"
 # glibc of the Lambda runtime images: python3.11 runs on Amazon Linux 2, later ones on 2023.
 GLIBC = {"3.11": "2_26", "3.12": "2_34", "3.13": "2_34"}
 CPU = {"arm64": "aarch64", "x86_64": "x86_64"}
@@ -88,10 +83,9 @@ def cache_tag(project: Project) -> str:
     return f"cpython-{project.python_version.replace('.', '')}"
 
 
-def build(
-    project: Project, architecture: Architecture = DEFAULT_ARCHITECTURE, uv: str = "uv"
-) -> Path:
-    """Build dist/lambda.zip and return its path."""
+def build(project: Project, architecture: Architecture | None = None, uv: str = "uv") -> Path:
+    """Build dist/lambda.zip for `architecture` (project.json's by default) and return it."""
+    architecture = architecture or project.architecture
     work = project.root / "build" / "lambda"
     shutil.rmtree(work, ignore_errors=True)
     site = work / "site"

@@ -4,8 +4,6 @@ Terraform reads too), never inferred from the files the options left."""
 from __future__ import annotations
 
 import json
-import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -13,8 +11,9 @@ from typing import Literal
 ROOT = Path(__file__).resolve().parents[1]
 FACTS_FILE = "project.json"
 
+Architecture = Literal["arm64", "x86_64"]
 Compute = Literal["ecs", "lambda"]
-Environment = Literal["dev", "prod"]
+Environment = str  # one of project.json's environments: a folder of infra/envs
 
 # The services whose resources need a service-linked role, by the infra/modules folder that
 # creates them (ECS services register with ELB and scale through Application Auto Scaling).
@@ -38,6 +37,11 @@ class Project:
     python_version: str
     compute: Compute
     database: str
+    ci: str
+    region: str  # of the state bucket and every environment
+    architecture: Architecture  # the CPU the API runs on
+    hosted_zone: str | None  # the Route 53 zone of the API's domain; None: no domain
+    environments: tuple[Environment, ...]
 
     @classmethod
     def load(cls, root: Path = ROOT) -> Project:
@@ -50,6 +54,11 @@ class Project:
             python_version=facts["python_version"],
             compute=facts["compute"],
             database=facts["database"],
+            ci=facts["ci"],
+            region=facts["region"],
+            architecture=facts["architecture"],
+            hosted_zone=(facts["domain"] or {}).get("hosted_zone"),
+            environments=tuple(facts["environments"]),
         )
 
     @property
@@ -73,9 +82,3 @@ class Project:
 
     def environment_root(self, environment: Environment) -> Path:
         return self.root / "infra" / "envs" / environment
-
-    def region(self, environment: Environment) -> str:
-        """AWS_REGION when set, else the region the environment's backend.hcl names."""
-        backend = (self.environment_root(environment) / "backend.hcl").read_text()
-        found = re.search(r'^region\s*=\s*"([^"]+)"', backend, re.MULTILINE)
-        return os.environ.get("AWS_REGION") or (found.group(1) if found else "us-east-1")

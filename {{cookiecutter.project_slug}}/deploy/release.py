@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -33,8 +32,8 @@ from deploy.project import Environment, Project
 from deploy.steps import StepError, run, say, step
 from deploy.terraform import INIT_OPTIONS, Terraform
 
-# The CPU the image is built for: infra/'s ECS default, X86_64 (PLATFORM in the Makefile).
-IMAGE_PLATFORM = os.environ.get("PLATFORM", "linux/amd64")
+# Docker's names for project.json's architectures.
+IMAGE_PLATFORMS = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
 SIGNING_KEY_BYTES = 48
 MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 
@@ -55,7 +54,7 @@ class Target:
         return cls(
             project,
             environment,
-            Aws(project.region(environment)),
+            Aws(project.region),
             Terraform(project.environment_root(environment)),
         )
 
@@ -63,6 +62,9 @@ class Target:
     def repository(self) -> str:
         """The ECR repository infra/modules/registry names after the environment."""
         return f"{self.project.prefix}-{self.environment}"
+
+    def init_terraform(self, state_bucket: str) -> None:
+        self.terraform.init(state_bucket, self.project.region, *self.backend_files)
 
     def stack(self) -> dict[str, Any]:
         return self.terraform.stack()
@@ -106,15 +108,13 @@ def deploy(target: Target, *, confirmed: bool) -> None:
         say(f"    created for {', '.join(created)}" if created else "    all present")
     variables = {}
     if project.compute == "lambda":
-        # For the functions' architecture in infra/ (lambda_api's default).
-        architecture = package.DEFAULT_ARCHITECTURE
-        with step(f"Building the Lambda package ({architecture})"):
-            zip_path = package.build(project, architecture, os.environ.get("UV", "uv"))
+        with step(f"Building the Lambda package ({project.architecture})"):
+            zip_path = package.build(project, uv=os.environ.get("UV", "uv"))
         variables["package_path"] = str(zip_path)
     else:
         variables["image_tag"] = revision
     with step("Terraform init"):
-        target.terraform.init(bucket, *target.backend_files)
+        target.init_terraform(bucket)
     with step(f"Terraform apply ({environment})"):
         target.terraform.apply(variables)
         stack = target.stack()
@@ -265,7 +265,7 @@ def rollback(target: Target, *, confirmed: bool) -> None:
     with step(f"Checking before anything changes ({target.environment})"):
         confirm(target.environment, confirmed)
         bucket = check_account(target)
-        target.terraform.init(bucket, *target.backend_files)
+        target.init_terraform(bucket)
         stack = target.stack()
     aws = target.aws
     if target.project.compute == "lambda":
@@ -302,7 +302,7 @@ def image(target: Target) -> str:
         if error_code(error) != "RepositoryNotFoundException":
             raise
         with step(f"Creating the ECR repository {target.repository} (first deploy)"):
-            target.terraform.init(bucket, *target.backend_files)
+            target.init_terraform(bucket)
             target.terraform.apply({"image_tag": revision}, "module.stack.module.registry")
         found = ecr.describe_repositories(repositoryNames=[target.repository])
     repository_uri = found["repositories"][0]["repositoryUri"]
@@ -320,9 +320,10 @@ def image(target: Target) -> str:
                 imageTag=revision,
             )
         return reference
-    with step(f"Building {reference} ({IMAGE_PLATFORM})"):
+    platform = IMAGE_PLATFORMS[target.project.architecture]
+    with step(f"Building {reference} ({platform})"):
         run(
-            ["docker", "build", "--platform", IMAGE_PLATFORM, "--tag", reference, "."],
+            ["docker", "build", "--platform", platform, "--tag", reference, "."],
             cwd=target.project.root,
             capture=False,
         )
@@ -345,7 +346,7 @@ def logs(target: Target, since_minutes: int) -> None:
     """Prints the app's log lines from the last `since_minutes`, then new ones as they come
     (Ctrl-C stops)."""
     bucket = check_account(target)
-    target.terraform.init(bucket, *target.backend_files)
+    target.init_terraform(bucket)
     groups = target.stack()["app_log_group_names"]
     say(f"==> {', '.join(groups)} (Ctrl-C stops)")
     tail(target.aws, groups, since_minutes)
@@ -401,21 +402,20 @@ def local_target(
     url = url or local.running_url()
     if url is None:
         raise StepError("no emulator is running: `make deploy-local` starts one")
-    account = Aws(project.region("dev"), endpoint_url=url)
+    account = Aws(project.region, endpoint_url=url)
     infra = local.terraform_copy(url)
     bucket = state_bucket(project, account.account_id())
     if not account.bucket_exists(bucket):
         with step("Applying infra/bootstrap to the emulator (first run)"):
             bootstrap = Terraform(infra / "bootstrap")
             bootstrap("init", *INIT_OPTIONS, capture=False)
-            variables = (infra / "bootstrap" / "variables.tf").read_text()
             repository = {"github_repository": f"local/{project.name}"}
-            bootstrap.apply(repository if "github_repository" in variables else {})
+            bootstrap.apply(repository if project.ci == "github" else {})
             outputs = json.loads(bootstrap("output", "-no-color", "-json"))
             roles = outputs.get("deploy_role_arns", {}).get("value", {})
             local.remember_deploy_role(roles.get("dev"))
     dev = infra / "envs" / "dev"
-    zone = hosted_zone(dev)
+    zone = project.hosted_zone
     if zone:
         route53 = account.client("route53")
         if not route53.list_hosted_zones_by_name(DNSName=zone, MaxItems="1")["HostedZones"]:
@@ -427,11 +427,3 @@ def local_target(
     backend.write_text(backend_config(url, bucket, aws.credentials))
     with local.iam_enforced(url) if aws != account else nullcontext():
         yield Target(project, "dev", aws, Terraform(dev), (backend,), local)
-
-
-def hosted_zone(root: Path) -> str | None:
-    """The hosted zone the environment's domain lives in (its terraform.tfvars; null: none)."""
-    found = re.search(
-        r'^hosted_zone_name\s*=\s*"([^"]+)"', (root / "terraform.tfvars").read_text(), re.MULTILINE
-    )
-    return found.group(1) if found else None

@@ -24,12 +24,12 @@ class Terraform:
     def __call__(self, *args: str | Path, capture: bool = True) -> str:
         return run(["terraform", f"-chdir={self.root}", *args], env=self.env, capture=capture)
 
-    def init(self, state_bucket: str, *backend_files: Path) -> None:
+    def init(self, state_bucket: str, region: str, *backend_files: Path) -> None:
         """The S3 backend from backend.hcl, in the bucket bootstrap made."""
         files = [f"-backend-config={path}" for path in ("backend.hcl", *backend_files)]
-        bucket = f"-backend-config=bucket={state_bucket}"
+        bucket = [f"-backend-config=bucket={state_bucket}", f"-backend-config=region={region}"]
         # Its chatter stays out of the way; errors go to stderr, which is shown.
-        self("init", *INIT_OPTIONS, *files, bucket)
+        self("init", *INIT_OPTIONS, *files, *bucket)
 
     def apply(self, variables: Mapping[str, str], *targets: str) -> None:
         """Applies the root; `targets` limits it to those resources (and what they need)."""

@@ -71,6 +71,11 @@ def project(tmp_path: Path) -> Project:
         python_version="3.12",
         compute="ecs",
         database="postgres",
+        ci="none",
+        region="us-east-1",
+        architecture="x86_64",
+        hosted_zone=None,
+        environments=("dev", "prod"),
     )
 
 

@@ -11,17 +11,18 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from typing import get_args
 
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
+import {{ cookiecutter.package_name }}.config as app_config
 from deploy import functions, services, smoke
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws
 from deploy.project import SERVICE_LINKED_ROLES, Project
-from deploy.release import ensure_signing_key, hosted_zone, tail
+from deploy.release import ensure_signing_key, tail
 from deploy.steps import StepError
 from tests.helpers import serving
 
@@ -143,24 +144,26 @@ def test_smoke_check_failure_names_the_url_and_status(health_server) -> None:
         smoke.check(url, attempts=2, pause=0)
 
 
-def test_the_hosted_zone_comes_from_the_environments_tfvars(tmp_path: Path) -> None:
-    tfvars = tmp_path / "terraform.tfvars"
-    tfvars.write_text('domain_name = "dev.api.example.com"\nhosted_zone_name = "example.com"\n')
-    assert hosted_zone(tmp_path) == "example.com"
-    tfvars.write_text("domain_name = null\nhosted_zone_name = null\n")
-    assert hosted_zone(tmp_path) is None
-
-
-def test_the_deploy_and_infra_name_resources_after_one_prefix() -> None:
+def test_the_deploy_and_infra_read_one_facts_file() -> None:
     project = Project.load()
     # The name cut to 35 characters, without a trailing hyphen (project.json says why).
     assert project.prefix == project.name[:35].rstrip("-")
     facts = '"${path.module}/../../project.json"'
     bootstrap = (project.root / "infra" / "bootstrap" / "main.tf").read_text()
     assert f"jsondecode(file({facts}))" in bootstrap
-    for environment in ("dev", "prod"):
-        main = (project.environment_root(environment) / "main.tf").read_text()
-        assert 'name        = "${local.facts.prefix}-' + environment + '"' in main
+    assert "region = local.facts.region" in bootstrap
+    # Every environment project.json lists has its root, and the app accepts its name.
+    roots = {path.name for path in (project.root / "infra" / "envs").iterdir()}
+    assert roots == set(project.environments)
+    assert set(project.environments) <= set(get_args(app_config.Environment))
+    for environment in project.environments:
+        root = project.environment_root(environment)
+        main = (root / "main.tf").read_text()
+        assert 'name         = "${local.facts.prefix}-' + environment + '"' in main
+        assert "region = local.facts.region" in main
+        assert "architecture = local.facts.architecture" in main
+        # The S3 backend takes its region from the deploy (Terraform.init), not the file.
+        assert not re.search(r"^region", (root / "backend.hcl").read_text(), re.MULTILINE)
 
 
 def test_logs_print_the_recent_lines_of_every_group_in_time_order(aws: Aws, capsys) -> None:

@@ -4,11 +4,11 @@
 {%- endif %}.
 
 provider "aws" {
-  region = var.region
+  region = local.facts.region
 
   default_tags {
     tags = {
-      Project   = "{{ cookiecutter.project_slug }}"
+      Project   = local.facts.name
       ManagedBy = "terraform"
     }
   }

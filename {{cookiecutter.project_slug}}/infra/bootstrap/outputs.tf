@@ -2,6 +2,11 @@ output "state_bucket" {
   description = "Bucket for the environments' state: pass it to `terraform init -backend-config=\"bucket=...\"`."
   value       = aws_s3_bucket.state.bucket
 }
+
+output "state_region" {
+  description = "The state bucket's region, project.json's: pass it to `terraform init -backend-config=\"region=...\"`."
+  value       = local.facts.region
+}
 {%- if cookiecutter.ci == "github" %}
 
 output "deploy_role_arns" {

@@ -1,10 +1,4 @@
-variable "region" {
-  type        = string
-  description = "AWS region of the state bucket."
-  default     = "{{ cookiecutter.aws_region }}"
-}
-{%- if cookiecutter.ci == "github" %}
-
+{%- if cookiecutter.ci == "github" -%}
 variable "github_repository" {
   type        = string
   description = "The GitHub repository allowed to deploy, as owner/name."

@@ -11,9 +11,6 @@ single_nat_gateway             = false
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
 # presigned upload fails){% endif %}. Empty: only non-browser clients.
 cors_allowed_origins = []
-{%- set environment = "prod" %}
-
-{% include "env/domain.tfvars" %}
 {%- if cookiecutter.database == "postgres" %}
 
 db_backup_retention_days = 30

@@ -98,7 +98,6 @@ variable "memory" {
 variable "cpu_architecture" {
   type        = string
   description = "CPU architecture the image is built for: X86_64 or ARM64 (Graviton, cheaper)."
-  default     = "X86_64"
 
   validation {
     condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)

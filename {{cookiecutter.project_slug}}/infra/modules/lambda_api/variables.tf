@@ -38,7 +38,6 @@ variable "runtime" {
 variable "architecture" {
   type        = string
   description = "Instruction set of the functions; the package's compiled wheels must match it."
-  default     = "arm64"
 
   validation {
     condition     = contains(["x86_64", "arm64"], var.architecture)

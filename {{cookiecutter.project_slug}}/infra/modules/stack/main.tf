@@ -322,6 +322,7 @@ module "ecs_service" {
   image              = "${module.registry.repository_url}:${var.image_tag}"
   cpu                = var.task_cpu
   memory             = var.task_memory
+  cpu_architecture   = upper(var.architecture) # ECS spells them X86_64 and ARM64
   environment        = merge(local.app_environment, { AWS_REGION = local.region })
   app_policy_json    = data.aws_iam_policy_document.app.json
   kms_key_arn        = module.kms.key_arn
@@ -366,6 +367,7 @@ module "lambda_api" {
   package_path    = var.package_path
   runtime         = "python{{ cookiecutter.python_version }}"
   handler_package = "{{ cookiecutter.package_name }}"
+  architecture    = var.architecture
   # Lambda sets AWS_REGION itself (and refuses it as a variable).
   environment          = local.app_environment
   app_policy_json      = data.aws_iam_policy_document.app.json

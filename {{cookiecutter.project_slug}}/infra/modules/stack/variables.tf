@@ -12,11 +12,22 @@ variable "name" {
 
 variable "environment" {
   type        = string
-  description = "The app's ENVIRONMENT: dev or prod (prod refuses unsafe settings at start-up)."
+  description = "The app's ENVIRONMENT, one of project.json's environments (prod refuses unsafe settings at start-up)."
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be dev, staging or prod."
+    # "local" and "test" are the app's own, for a laptop and the test suite.
+    condition     = can(regex("^[a-z][a-z0-9]*$", var.environment)) && !contains(["local", "test"], var.environment)
+    error_message = "environment must be a lowercase name other than local and test."
+  }
+}
+
+variable "architecture" {
+  type        = string
+  description = "The CPU the {% if ecs %}tasks run on; the image must be built for it{% else %}functions run on; the package's compiled wheels must match it{% endif %} (project.json's architecture)."
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
   }
 }
 
@@ -136,7 +147,7 @@ variable "domain_name" {
     # Without a domain the load balancer has no certificate. (A rule on another variable
     # needs Terraform 1.9 or later; versions.tf asks for 1.10.)
     condition     = var.domain_name != null || var.environment != "prod"
-    error_message = "prod would serve users' passwords and tokens over plain HTTP: set domain_name (a name in a Route 53 public hosted zone of this account) and hosted_zone_name in infra/envs/prod/terraform.tfvars."
+    error_message = "prod would serve users' passwords and tokens over plain HTTP: set \"domain\" in project.json: the Route 53 public hosted zone of this account and each environment's name in it."
   }
 {%- endif %}
 }

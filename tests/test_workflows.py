@@ -135,7 +135,7 @@ def test_deploy_assumes_the_role_through_oidc_and_never_overlaps(group: Group) -
     # The region is project.json's, read by a step before (as infra/ reads it).
     (facts,) = (s for s in steps(job) if s.get("id") == "facts")
     assert steps(job).index(facts) < steps(job).index(credentials)
-    assert facts["run"].endswith("project.json >> \"$GITHUB_OUTPUT\"")
+    assert facts["run"].endswith('project.json >> "$GITHUB_OUTPUT"')
     assert credentials["with"]["aws-region"] == "${{ steps.facts.outputs.region }}"
 
     # The file is the same for every member: it must be right for each one's answers.

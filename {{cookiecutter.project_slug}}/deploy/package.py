@@ -83,9 +83,8 @@ def cache_tag(project: Project) -> str:
     return f"cpython-{project.python_version.replace('.', '')}"
 
 
-def build(project: Project, architecture: Architecture | None = None, uv: str = "uv") -> Path:
-    """Build dist/lambda.zip for `architecture` (project.json's by default) and return it."""
-    architecture = architecture or project.architecture
+def build(project: Project, architecture: Architecture, uv: str = "uv") -> Path:
+    """Build dist/lambda.zip for `architecture` and return its path."""
     work = project.root / "build" / "lambda"
     shutil.rmtree(work, ignore_errors=True)
     site = work / "site"

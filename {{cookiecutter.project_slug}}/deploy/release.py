@@ -109,7 +109,7 @@ def deploy(target: Target, *, confirmed: bool) -> None:
     variables = {}
     if project.compute == "lambda":
         with step(f"Building the Lambda package ({project.architecture})"):
-            zip_path = package.build(project, uv=os.environ.get("UV", "uv"))
+            zip_path = package.build(project, project.architecture, os.environ.get("UV", "uv"))
         variables["package_path"] = str(zip_path)
     else:
         variables["image_tag"] = revision

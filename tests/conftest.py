@@ -68,7 +68,7 @@ def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """List the emulator gaps the Terraform apply tests patched or pinned (the generated
-    deploy/emulator.py), once, after a run that applied anything."""
+    emulator/ package), once, after a run that applied anything."""
     gaps = dict.fromkeys(
         gap
         for reports in terminalreporter.stats.values()
@@ -78,6 +78,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for gap in value
     )
     if gaps:
-        terminalreporter.section("emulator gaps patched or pinned (deploy/emulator.py)")
+        terminalreporter.section("emulator gaps patched or pinned (emulator/: patches, terraform)")
         for gap in gaps:
             terminalreporter.line(gap)

@@ -7,7 +7,7 @@ the rendered project's Python, from the project's root:
                                         api, worker or migrate
 
 The parent reads each function's (or ECS service's) role and settings from the emulator,
-assumes the role, then turns on moto's IAM enforcement (deploy.emulator.enforce_iam: from
+assumes the role, then turns on moto's IAM enforcement (emulator.server.enforce_iam: from
 then on every call is checked against the caller's identity policies) and runs each
 role's flows in a child process holding that role's credentials only. A permission the
 policies lack fails here as AccessDenied, as it would on AWS.
@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from deploy.aws import Aws
-from deploy.emulator import Credentials, enforce_iam
 from deploy.local import LocalEmulator
 from deploy.project import Project
+from emulator import Credentials
+from emulator.server import enforce_iam
 
 REGION = "us-east-1"
 PASSWORD = "correct horse battery staple"

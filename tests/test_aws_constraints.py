@@ -40,8 +40,10 @@ ENV_MAIN = tuple(f"infra/envs/{env}/main.tf" for env in ENVIRONMENTS)
 ENV_VARIABLES = "infra/envs/dev/variables.tf"  # the same template for both environments
 STACK_VARIABLES = "infra/modules/stack/variables.tf"
 DATABASE_VARIABLES = "infra/modules/database/variables.tf"
-LAMBDA_MAIN, LAMBDA_VARIABLES = (
+# The functions' settings (locals in main.tf), the functions and their event sources.
+LAMBDA_MAIN, LAMBDA_FUNCTIONS, LAMBDA_VARIABLES = (
     "infra/modules/lambda_api/main.tf",
+    "infra/modules/lambda_api/functions.tf",
     "infra/modules/lambda_api/variables.tf",
 )
 DNS_MAIN = "infra/modules/dns/main.tf"
@@ -53,9 +55,11 @@ MODULE_VARIABLES = tuple(
     f"infra/modules/{module}/variables.tf" for module in MODULES if module != "stack"
 )
 # The modules that create IAM roles; only database, compute and jobs choose among them.
-ROLE_FILES = tuple(
-    f"infra/modules/{module}/main.tf"
-    for module in ("database", "ecs_service", "lambda_api", "network")
+ROLE_FILES = (
+    "infra/modules/database/main.tf",
+    "infra/modules/ecs_service/iam.tf",
+    "infra/modules/lambda_api/iam.tf",
+    "infra/modules/network/main.tf",
 )
 
 # The longest project_slug the pre-gen hook accepts (40 characters), for the name limits.
@@ -166,7 +170,15 @@ def test_no_engine_minor_is_pinned(group: Group, tmp_path: Path, cookiecutter_co
 # for functions that don't have reserved concurrency" (Lambda developer guide,
 # configuration-concurrency), and new accounts often have 10 in all: any reservation by
 # default fails a first apply.
-LAMBDA_INPUTS = (LAMBDA_MAIN, LAMBDA_VARIABLES, STACK_VARIABLES, ENV_VARIABLES, *ENV_MAIN, *TFVARS)
+LAMBDA_INPUTS = (
+    LAMBDA_MAIN,
+    LAMBDA_FUNCTIONS,
+    LAMBDA_VARIABLES,
+    STACK_VARIABLES,
+    ENV_VARIABLES,
+    *ENV_MAIN,
+    *TFVARS,
+)
 LAMBDA_GROUPS = groups(Check(LAMBDA_INPUTS, lambda a: a["compute"] == "lambda"))
 
 
@@ -175,8 +187,8 @@ def test_no_concurrency_is_reserved_by_default(
     group: Group, tmp_path: Path, cookiecutter_config: Path
 ) -> None:
     render_like_cookiecutter(group, tmp_path, cookiecutter_config)
-    lambda_main = group.files[LAMBDA_MAIN]
-    literal = re.findall(r"(reserved_concurren\w+)\s*=\s*(\d+)", lambda_main)
+    functions = group.files[LAMBDA_MAIN] + group.files[LAMBDA_FUNCTIONS]
+    literal = re.findall(r"(reserved_concurren\w+)\s*=\s*(\d+)", functions)
     assert not literal, f"lambda_api reserves a fixed concurrency: {literal}"
     for name in ("reserved_concurrency", "worker_reserved_concurrency"):
         assert default(group.files[LAMBDA_VARIABLES], name) is None, f"lambda_api {name}"
@@ -205,7 +217,7 @@ def test_the_worker_mapping_concurrency_is_one_sqs_accepts(
     group: Group, tmp_path: Path, cookiecutter_config: Path
 ) -> None:
     render_like_cookiecutter(group, tmp_path, cookiecutter_config)
-    mapping = resources(group.files[LAMBDA_MAIN], "aws_lambda_event_source_mapping")["worker"]
+    mapping = resources(group.files[LAMBDA_FUNCTIONS], "aws_lambda_event_source_mapping")["worker"]
     maximum = one(one(mapping["scaling_config"])["maximum_concurrency"])
     assert maximum == "${var.worker_maximum_concurrency}", f"maximum_concurrency = {maximum}"
     assert 2 <= default(group.files[LAMBDA_VARIABLES], "worker_maximum_concurrency") <= 1000

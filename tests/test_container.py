@@ -193,7 +193,7 @@ ECS_SERVICE = TEMPLATE / "{{cookiecutter.project_slug}}" / "infra" / "modules" /
 
 def scratch_mounts() -> set[str]:
     """Container paths of the ECS task's bind mounts (volumes with a name and nothing else)."""
-    text = (ECS_SERVICE / "main.tf").read_text()
+    text = (ECS_SERVICE / "service.tf").read_text()
     bind = set(re.findall(r'volume \{\s*name = "([^"]+)"\s*\}', text))
     mounts = re.findall(r'sourceVolume = "([^"]+)", containerPath = "([^"]+)"', text)
     return {path for name, path in mounts if name in bind}
@@ -284,20 +284,17 @@ def test_compose_parses_and_is_wired_to_existing_services(
     completed = {"condition": "service_completed_successfully"}
     assert services["db"]["image"] == "postgres:15"
     assert "healthcheck" in services["db"]
-    assert services["aws"]["image"].startswith("motoserver/moto:")
-    assert services["aws"]["environment"]["MOTO_IAM_LOAD_MANAGED_POLICIES"] == "true"
+    # The project's own emulator, from the Dockerfile's stage of that name, healthy only
+    # once it holds the app's resources.
+    assert services["aws"]["build"] == {"context": ".", "target": "emulator"}
+    assert "FROM builder AS emulator" in group.files["Dockerfile"]
     assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
     assert services["app"]["depends_on"]["migrate"] == completed
     assert any(str(port).endswith(":8000") for port in services["app"]["ports"])
 
-    if "aws-init" in services:
-        # Its Python is assembled by Jinja blocks: it must still compile.
-        program, script = services["aws-init"]["command"][:2], services["aws-init"]["command"][2]
-        assert program == ["python", "-c"]
-        compile(script, "aws-init", "exec")
-
     db = services["db"]["environment"]
-    app_image = {name: service for name, service in services.items() if "build" in service}
+    # The app's image is the Dockerfile's default (last) stage.
+    app_image = {name: service for name, service in services.items() if service.get("build") == "."}
     # The file is the same for every member: it must be right for each one's answers.
     for answers in group.members:
         values = context(answers)
@@ -305,14 +302,13 @@ def test_compose_parses_and_is_wired_to_existing_services(
         uploads = values["use_s3_uploads"] == "y"
         expected = {"db", "aws", "migrate", "app"}
         expected |= {"worker"} if jobs else set()
-        expected |= {"aws-init"} if jobs or uploads else set()
         assert set(services) == expected, f"services with {answers}"
         assert set(app_image) == expected - {"db", "aws"}, f"app image services with {answers}"
-        if jobs or uploads:
-            assert services["app"]["depends_on"]["aws-init"] == completed
+        healthy = {"condition": "service_healthy"}
+        assert services["app"]["depends_on"]["aws"] == healthy
         if jobs:
             assert services["worker"]["depends_on"]["migrate"] == completed
-            assert services["worker"]["depends_on"]["aws-init"] == completed
+            assert services["worker"]["depends_on"]["aws"] == healthy
         for name, service in app_image.items():
             env = service["environment"]
             database = urlsplit(env["DATABASE_URL"])
@@ -333,5 +329,7 @@ def test_compose_parses_and_is_wired_to_existing_services(
             if jobs:
                 assert env["JOBS_BACKEND"] == "sqs", name
                 assert env["JOBS_QUEUE_URL"] == (
-                    f"http://aws:5000/123456789012/{values['project_slug']}-jobs"
+                    f"http://aws:5000/123456789012/{values['project_slug']}-jobs-local"
                 ), name
+            if uploads:
+                assert env["UPLOADS_BUCKET"] == f"{values['project_slug']}-uploads-local", name

@@ -295,6 +295,7 @@ def check_wheel(project: Path, package_name: str) -> None:
         shipped = {name for name in names if name.startswith(f"{package_name}/migrations/")}
         bundle = archive.read(f"{package_name}/{RDS_BUNDLE_NAME}").decode()
     assert shipped == expected, f"the wheel's migrations differ: {shipped ^ expected}"
+    assert f"{package_name}/copy_db/__main__.py" in names, "the wheel lacks the copy tool"
     assert bundle == STAND_IN_RDS_BUNDLE, "the wheel lacks the RDS certificate bundle"
 
 
@@ -457,6 +458,9 @@ def test_lambda_package_runs_on_the_runtime_python(
     models = aws_models(package)
     # The runtime's hook library is the runtime's: a copy in the zip would shadow it.
     assert not list(task.glob("snapshot_restore_py*"))
+    # The operator's copy tool is in the wheel (an ECS task of the image runs it), not in
+    # a function's zip.
+    assert not (task / package_name / "copy_db").exists()
     for dialect, database in databases:
         # On Postgres, as SnapStart runs it (Python 3.12 and later): the app's init ends in
         # a snapshot, and every flow runs in the restored copy.

@@ -278,13 +278,53 @@ def declared(module: Path, kind: str) -> dict[str, Any]:
     }
 
 
-def documented(readme: Path, heading: str) -> set[str]:
-    """First-column names of the table under `## <heading>` in a README."""
+def documented(readme: Path, heading: str) -> dict[str, list[str]]:
+    """The rows of the table under `## <heading>` in a README, by their first cell: the
+    other cells, backticks and padding stripped."""
     text = readme.read_text()
     assert f"## {heading}\n" in text, f"{readme}: no {heading} section"
     section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
-    cells = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("|")]
-    return {cell.strip("`") for cell in cells[2:]}  # past the header and its --- row
+    rows = [
+        [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("|")
+    ]
+    return {row[0]: row[1:] for row in rows[2:]}  # past the header and its --- row
+
+
+def type_text(declared_type: str) -> str:
+    """A variable's type as written, without python-hcl2's `${...}` wrappers, quotes or
+    spaces: `object({ a = list(string) })` and its parsed form compare equal."""
+    kept, wrappers = [], []
+    index = 0
+    while index < len(declared_type):
+        if declared_type.startswith("${", index):
+            wrappers.append(True)
+            index += 2
+            continue
+        char = declared_type[index]
+        if char == "{":
+            wrappers.append(False)
+        elif char == "}" and wrappers.pop():
+            index += 1
+            continue
+        kept.append("=" if char == ":" else char)
+        index += 1
+    return "".join(kept).replace("'", "").replace(" ", "")
+
+
+def check_inputs_table(readme: Path, variables: dict[str, Any]) -> None:
+    """Each input's row gives its type and its default (`required` when it has none) as
+    variables.tf declares them."""
+    rows = documented(readme, "Inputs")
+    assert set(rows) == set(variables), readme
+    for name, variable in variables.items():
+        written_type, written_default = rows[name][:2]
+        assert type_text(written_type) == type_text(one(variable["type"])), f"{readme}: {name}"
+        if "default" not in variable:
+            assert written_default == "required", f"{readme}: {name} is required"
+        else:
+            assert json.loads(written_default) == one(variable["default"]), f"{readme}: {name}"
 
 
 @pytest.fixture(scope="module", params=SLOW_SUBSET, ids=combination_id)
@@ -312,8 +352,8 @@ def test_every_variable_is_typed_and_described_and_every_output_described(
 def test_every_module_readme_lists_its_inputs_and_outputs(subset_infra: Path) -> None:
     for module in sorted((subset_infra / "modules").iterdir()):
         readme = module / "README.md"
-        assert documented(readme, "Inputs") == set(declared(module, "variable")), readme
-        assert documented(readme, "Outputs") == set(declared(module, "output")), readme
+        check_inputs_table(readme, declared(module, "variable"))
+        assert set(documented(readme, "Outputs")) == set(declared(module, "output")), readme
 
 
 # IAM calls that create a role or change what it may do (the ones the deploy role may
@@ -437,7 +477,7 @@ def test_load_balancer_and_container_probe_liveness_only(
     modules = render(answers, tmp_path, cookiecutter_config) / "infra" / "modules"
     service = declared(modules / "ecs_service", "variable")
     assert one(service["health_check_path"]["default"]) == "/health"
-    container = (modules / "ecs_service" / "main.tf").read_text()
+    container = (modules / "ecs_service" / "service.tf").read_text()
     assert "/health'" in container
     assert "/health/db" not in container
     calls = declared(modules / "stack", "module")

@@ -4,7 +4,7 @@ For each SLOW_SUBSET combination (between them every value of every option, a do
 included): bootstrap is applied and re-planned with no changes; envs/dev is initialised
 on the S3 backend in the state bucket bootstrap made, applied, re-planned with no changes
 (`plan -detailed-exitcode` = 0) and destroyed. The emulator is the rendered project's
-own (deploy/emulator.py): a moto server with its gaps patched, and override files
+own (its emulator/ package): a moto server with its gaps patched, and override files
 (provider endpoints, the few attributes moto cannot round-trip) that the test has it
 write into the rendered copy; the generated Terraform is used as it is. The tfvars the
 test writes set only real inputs: the image tag or function zip `make deploy` would
@@ -17,13 +17,13 @@ its bucket holds the state, and the server is thrown away.
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
+import importlib
 import json
 import sys
 import urllib.parse
 import zipfile
 from pathlib import Path
-from types import ModuleType
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -47,24 +47,30 @@ def assert_no_changes(root: Path, env: dict[str, str], *args: str) -> None:
     terraform(root, env, "plan", "-detailed-exitcode", *args)
 
 
-def emulator_of(project: Path) -> ModuleType:
-    """The rendered project's deploy/emulator.py (it needs only moto, which the template's
-    test dependencies include)."""
-    spec = importlib.util.spec_from_file_location(
-        f"emulator_{project.parent.name}", project / "deploy" / "emulator.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being made
-    spec.loader.exec_module(module)
-    return module
+def emulator_of(project: Path) -> SimpleNamespace:
+    """The rendered project's emulator package (it needs only moto and boto3, which the
+    template's test dependencies include), imported afresh: each render has its own."""
+    for name in [name for name in sys.modules if name.partition(".")[0] == "emulator"]:
+        del sys.modules[name]
+    sys.path.insert(0, str(project))
+    try:
+        return SimpleNamespace(
+            credentials=importlib.import_module("emulator").ACCOUNT_CREDENTIALS,
+            patches=importlib.import_module("emulator.patches"),
+            server=importlib.import_module("emulator.server"),
+            terraform=importlib.import_module("emulator.terraform"),
+        )
+    finally:
+        sys.path.remove(str(project))
 
 
-def emulator_gaps(emulator: ModuleType) -> list[str]:
+def emulator_gaps(emulator: SimpleNamespace) -> list[str]:
     """Every patch and override of a rendered emulator, one line each, naming its gap."""
-    patches = ["moto: " + " ".join((patch.__doc__ or "").split()) for patch in emulator.PATCHES]
-    return [*patches, *dict.fromkeys(override.gap for override in emulator.OVERRIDES)]
+    patches = [
+        "moto: " + " ".join((patch.__doc__ or "").split()) for patch in emulator.patches.PATCHES
+    ]
+    overrides = emulator.terraform.OVERRIDES
+    return [*patches, *dict.fromkeys(override.gap for override in overrides)]
 
 
 VPC_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
@@ -379,14 +385,14 @@ def test_dev_environment_applies_on_the_emulator(
     record_property("emulator_gaps", emulator_gaps(emulator))
     infra = project / "infra"
     bootstrap, dev = infra / "bootstrap", infra / "envs" / "dev"
-    with emulator.moto_server(tmp_path / "moto.log") as url:
+    with emulator.server.in_process(tmp_path / "emulator.log") as url:
         client = {
             "endpoint_url": url,
             "region_name": "us-east-1",
-            "aws_access_key_id": emulator.ACCOUNT_CREDENTIALS.access_key,
-            "aws_secret_access_key": emulator.ACCOUNT_CREDENTIALS.secret_key,
+            "aws_access_key_id": emulator.credentials.access_key,
+            "aws_secret_access_key": emulator.credentials.secret_key,
         }
-        emulator.point_at_emulator(infra, url)
+        emulator.terraform.point_at_emulator(infra, url)
 
         bootstrap_vars = (
             ["-var", "github_repository=acme/orders"] if answers["ci"] == "github" else []
@@ -411,7 +417,8 @@ def test_dev_environment_applies_on_the_emulator(
             zone = domain["hosted_zone"]
             boto3.client("route53", **client).create_hosted_zone(Name=zone, CallerReference=zone)
         (dev / "test.tfvars").write_text("\n".join(tfvars) + "\n")
-        (dev / "emulator.backend.hcl").write_text(emulator.backend_config(url, state_bucket))
+        backend = emulator.terraform.backend_config(url, state_bucket)
+        (dev / "emulator.backend.hcl").write_text(backend)
 
         terraform(
             dev,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from deploy.emulator import ACCOUNT_CREDENTIALS, Credentials
 from deploy.steps import StepError
+from emulator import ACCOUNT_CREDENTIALS, Credentials
 
 
 @dataclass(frozen=True)

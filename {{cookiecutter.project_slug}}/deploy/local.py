@@ -1,6 +1,6 @@
 """`make deploy-local`: the deploy path against the emulator on loopback.
 
-The emulator (deploy/emulator.py) keeps running between runs, so a second run updates
+The emulator (the emulator/ package) keeps running between runs, so a second run updates
 what the first one created, as a deploy to AWS does; `make deploy-local-down` stops it
 and forgets everything. Its log, the Terraform copy and the local database live in
 .deploy-local/.
@@ -24,22 +24,19 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from deploy import emulator
 from deploy.aws import Aws
-from deploy.emulator import ACCOUNT_CREDENTIALS, Credentials
 from deploy.project import FACTS_FILE, Project
 from deploy.steps import StepError, say
+from emulator import ACCOUNT_CREDENTIALS, Credentials, server
+from emulator.terraform import point_at_emulator
 
 DIRECTORY = ".deploy-local"
 # The settings that locate the deployed database and log in to it, replaced by the local
@@ -89,10 +86,9 @@ class LocalEmulator:
         """The URL of this project's emulator if it is up."""
         try:
             url: str = self._server()["url"]
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=2).close()  # noqa: S310 - loopback
         except (OSError, ValueError, KeyError):
             return None
-        return url
+        return url if server.running(url) else None
 
     def start(self) -> str:
         """The running emulator's URL, starting one (in the background) when none is up."""
@@ -101,25 +97,14 @@ class LocalEmulator:
             say(f"    reusing the emulator on {url}")
             return url
         self.directory.mkdir(exist_ok=True)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        url = f"http://127.0.0.1:{port}"
         log = self.directory / "emulator.log"
         with log.open("w") as output:
-            server = subprocess.Popen(  # noqa: S603 - this interpreter, this module
-                [sys.executable, "-m", "deploy.emulator", "serve", "--port", str(port)],
-                cwd=self.project.root,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # outlives this command, as a deployment does
-            )
-        self._server_file.write_text(json.dumps({"url": url, "pid": server.pid}))
-        deadline = time.monotonic() + 60
-        while self.running_url() is None:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise StepError(f"the emulator did not start: see {log}")
-            time.sleep(0.2)
+            try:
+                # Outlives this command, as a deployment does.
+                process, url = server.spawn(output, outlive_caller=True)
+            except RuntimeError as error:
+                raise StepError(str(error)) from None
+        self._server_file.write_text(json.dumps({"url": url, "pid": process.pid}))
         say(f"    started on {url} (log: {log.relative_to(self.project.root)})")
         return url
 
@@ -149,13 +134,13 @@ class LocalEmulator:
     @contextmanager
     def iam_enforced(self, url: str) -> Iterator[None]:
         """moto checks every call against the caller's policies until the block ends."""
-        emulator.enforce_iam(url, True)
+        server.enforce_iam(url, True)
         self.enforcing = url
         try:
             yield
         finally:
             self.enforcing = None
-            emulator.enforce_iam(url, False)
+            server.enforce_iam(url, False)
 
     @contextmanager
     def _iam_paused(self) -> Iterator[None]:
@@ -166,11 +151,11 @@ class LocalEmulator:
         if url is None:
             yield
             return
-        emulator.enforce_iam(url, False)
+        server.enforce_iam(url, False)
         try:
             yield
         finally:
-            emulator.enforce_iam(url, True)
+            server.enforce_iam(url, True)
 
     def terraform_copy(self, url: str) -> Path:
         """A fresh copy of infra/ with the emulator's override files (infra/ is untouched),
@@ -183,7 +168,7 @@ class LocalEmulator:
             ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"),
         )
         shutil.copy(self.project.root / FACTS_FILE, self.directory / FACTS_FILE)
-        emulator.point_at_emulator(copy, url)
+        point_at_emulator(copy, url)
         return copy
 
     def database_url(self) -> str:

@@ -7,11 +7,12 @@ its own: the runtime's versions change without notice, the locked ones are what 
 tests ran. Every module is compiled for the runtime's Python here: Lambda's /var/task is
 read-only, so a zip without bytecode compiles every module it imports from source on each
 cold start. What Lambda never uses is left out: the dependency groups (uvicorn serves the
-image only), botocore's models of the services the app does not call (most of botocore),
-the extensions' debug information, other Pythons' bytecode, console scripts, test suites,
-type stubs, C and Cython sources, the installer's records. Every .py source stays, for
-tracebacks. The zip is reproducible: the same lock and code give the same bytes, so an
-unchanged package leaves the function untouched.
+image only), the operator's copy tool (copy_db), botocore's models of the services the
+app does not call (most of botocore), the extensions' debug information, other Pythons'
+bytecode, console scripts, test suites, type stubs, C and Cython sources, the
+installer's records. Every .py source stays, for tracebacks. The zip is reproducible:
+the same lock and code give the same bytes, so an unchanged package leaves the function
+untouched.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ CPU = {"arm64": "aarch64", "x86_64": "x86_64"}
 MAX_ZIPPED = 50 * 1024 * 1024
 MAX_UNZIPPED = 250 * 1024 * 1024
 LEFT_OUT_DIRS = {"bin"}
+# Of the app, what no function runs: the operator's SQLite-to-Postgres copy, run from a
+# checkout (or, on ECS, as a task of the image).
+LEFT_OUT_APP_DIRS = {"copy_db"}
 # Of the dependencies, never imported by an app: their own test suites and test helpers,
 # stubs for type checkers, the sources their extensions were compiled from.
 LEFT_OUT_LIBRARY_DIRS = {"testing", "tests"}
@@ -176,6 +180,8 @@ def compile_bytecode(project: Project, site: Path, uv: str) -> None:
 def packaged(site: Path, path: Path, contents: Contents) -> bool:
     parts = path.relative_to(site).parts
     if LEFT_OUT_DIRS & set(parts):
+        return False
+    if parts[0] == contents.package and LEFT_OUT_APP_DIRS & set(parts[1:2]):
         return False
     if parts[0] != contents.package and (
         LEFT_OUT_LIBRARY_DIRS & set(parts) or path.suffix in LEFT_OUT_LIBRARY_SUFFIXES

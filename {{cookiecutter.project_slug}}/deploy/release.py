@@ -25,12 +25,12 @@ from typing import Any
 from deploy import functions, package, quotas, rds_ca, services, smoke
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
-from deploy.emulator import OVERRIDE_FILE, backend_config, provider_override
 from deploy.local import LocalEmulator
 from deploy.preflight import committed_revision, confirm, state_bucket
 from deploy.project import Environment, Project
 from deploy.steps import StepError, run, say, step
 from deploy.terraform import INIT_OPTIONS, Terraform
+from emulator.terraform import OVERRIDE_FILE, backend_config, provider_override
 
 # Docker's names for project.json's architectures.
 IMAGE_PLATFORMS = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}

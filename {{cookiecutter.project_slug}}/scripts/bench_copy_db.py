@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from {{ cookiecutter.package_name }} import copy_db
+from {{ cookiecutter.package_name }}.copy_db.cli import main as copy_db
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Item, User
@@ -90,7 +90,7 @@ def main() -> None:
         upgrade(source)
         rows = asyncio.run(fill(source, options.items))
         started = time.perf_counter()
-        status = copy_db.main(["--source", source, "--target", target])
+        status = copy_db(["--source", source, "--target", target])
         seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"copy_db exited with {status}")

@@ -26,13 +26,18 @@ TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-prod-checks"  # noqa: S10
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
+# The region every test and benchmark runs in, on the emulator, whatever the project's:
+# the app's settings and the clients that prepare its resources agree on it.
+TEST_REGION = "us-east-1"
+
+
 def make_settings(database_url: str | None, **overrides: Any) -> Settings:
     """Settings for tests and benchmarks: explicit values, never a developer's .env file.
 
     `database_url=None` leaves DATABASE_URL unset (for DATABASE_SECRET_ARN); the test
     JWT secret is used unless JWT_SECRET_ARN is given.
     """
-    values: dict[str, Any] = {"environment": "test", "db_ssl": "disable"}
+    values: dict[str, Any] = {"environment": "test", "db_ssl": "disable", "aws_region": TEST_REGION}
     if database_url is not None:
         values["database_url"] = database_url
     if "jwt_secret_arn" not in overrides:

@@ -22,20 +22,28 @@ import boto3
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from moto.server import ThreadedMotoServer
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import upgrade
-from scripts.scratch import BACKENDS, POSTGRES_URL, fresh_database, make_settings
+from emulator import ACCOUNT_CREDENTIALS, server
+from scripts.scratch import (
+    BACKENDS,
+    POSTGRES_URL,
+{%- if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" %}
+    TEST_REGION,
+{%- endif %}
+    fresh_database,
+    make_settings,
+)
 from tests.helpers import PASSWORD, AuthHeaders, empty_tables
 
 
 def pytest_configure() -> None:
-    # Tests talk to a moto server on loopback, never to AWS: fake credentials, no profile.
+    # Tests talk to the emulator on loopback, never to AWS: its credentials, no profile.
     for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         os.environ.pop(variable, None)
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+    os.environ.update(ACCOUNT_CREDENTIALS.environment())
 
 
 def pytest_report_header() -> str:
@@ -78,18 +86,15 @@ def client(app: FastAPI, database_url: str) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
-    """A moto server (S3, SQS, Secrets Manager, CloudWatch Logs, ...) on a loopback port."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    """The emulator (S3, SQS, Secrets Manager, CloudWatch Logs, ...) on a loopback port."""
+    with server.in_thread() as url:
+        yield url
 
 
 @pytest.fixture
 def aws_settings(database_url: str, moto_url: str) -> Settings:
     """Settings for an app whose AWS clients all point at the moto server."""
-    return make_settings(database_url, aws_endpoint_url=moto_url, aws_region="us-east-1")
+    return make_settings(database_url, aws_endpoint_url=moto_url)
 {%- if cookiecutter.use_s3_uploads == "y" %}
 
 
@@ -97,7 +102,7 @@ def aws_settings(database_url: str, moto_url: str) -> Settings:
 def uploads_bucket(moto_url: str) -> str:
     """A new, empty bucket on the moto server."""
     name = f"uploads-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1").create_bucket(Bucket=name)
+    boto3.client("s3", endpoint_url=moto_url, region_name=TEST_REGION).create_bucket(Bucket=name)
     return name
 {%- endif %}
 {%- if cookiecutter.use_background_jobs == "y" %}
@@ -106,7 +111,7 @@ def uploads_bucket(moto_url: str) -> str:
 @pytest.fixture
 def jobs_queue(moto_url: str) -> str:
     """The URL of a new, empty SQS queue on the moto server."""
-    sqs = boto3.client("sqs", endpoint_url=moto_url, region_name="us-east-1")
+    sqs = boto3.client("sqs", endpoint_url=moto_url, region_name=TEST_REGION)
     return sqs.create_queue(QueueName=f"jobs-{uuid.uuid4().hex[:12]}")["QueueUrl"]
 {%- endif %}
 

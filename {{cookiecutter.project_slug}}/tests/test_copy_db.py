@@ -22,8 +22,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }} import copy_db
 from {{ cookiecutter.package_name }}.config import get_settings
+from {{ cookiecutter.package_name }}.copy_db.checksum import (
+    Checksum,
+    TableResult,
+    canonical,
+    canonical_json,
+    primary_key_order,
+    table_checksum,
+    verify,
+)
+from {{ cookiecutter.package_name }}.copy_db.cli import main as copy_db
+from {{ cookiecutter.package_name }}.copy_db.progress import Progress
+from {{ cookiecutter.package_name }}.copy_db.report import print_report
 from {{ cookiecutter.package_name }}.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import upgrade
@@ -73,7 +84,6 @@ def app_settings(moto_url: str, uploads_bucket: str) -> dict[str, Any]:
     """What the apps on either database share, the database aside."""
     return {
         "aws_endpoint_url": moto_url,
-        "aws_region": "us-east-1",
         "uploads_bucket": uploads_bucket,
     }
 {%- else %}
@@ -143,7 +153,7 @@ def sqlite_path(url: str) -> str:
 
 
 def copy(source: str, target: str, *args: str) -> int:
-    return copy_db.main(["--source", source, "--target", target, *args])
+    return copy_db(["--source", source, "--target", target, *args])
 
 
 def seen_through_api(client: TestClient, users: Users) -> dict[str, Any]:
@@ -352,7 +362,7 @@ def test_the_target_defaults_to_the_apps_database_settings(
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     get_settings.cache_clear()
     try:
-        assert copy_db.main(["--source", sqlite_url, "--dry-run"]) == 0
+        assert copy_db(["--source", sqlite_url, "--dry-run"]) == 0
     finally:
         get_settings.cache_clear()
     hidden = make_url(postgres_url).render_as_string(hide_password=True)
@@ -385,22 +395,20 @@ def test_wrong_databases_are_refused(
     assert message in capsys.readouterr().err
 
 
-def compare(sqlite_url: str, postgres_url: str) -> list[copy_db.TableResult]:
+def compare(sqlite_url: str, postgres_url: str) -> list[TableResult]:
     """Each table's count and checksum on the source, then on the target, as the copy's
     verification computes them."""
 
-    async def run() -> list[copy_db.TableResult]:
+    async def run() -> list[TableResult]:
         source = build_engine(make_settings(sqlite_url), pooled=False)
         target = build_engine(make_settings(postgres_url), pooled=False)
         try:
             results = []
             async with source.connect() as conn:
                 for table in Base.metadata.sorted_tables:
-                    checksum = await copy_db.table_checksum(conn, table)
-                    results.append(
-                        copy_db.TableResult(table.name, checksum.rows, checksum.hexdigest())
-                    )
-            await copy_db.verify(target, Base.metadata.sorted_tables, results)
+                    checksum = await table_checksum(conn, table)
+                    results.append(TableResult(table.name, checksum.rows, checksum.hexdigest()))
+            await verify(target, Base.metadata.sorted_tables, results)
             return results
         finally:
             await source.dispose()
@@ -449,7 +457,7 @@ def test_verification_finds_a_changed_row(
         name: name != changed for name in TABLES
     }
     capsys.readouterr()
-    copy_db.print_report(results)
+    print_report(results)
     report = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in report if "MISMATCH" in line] == [changed]
 
@@ -467,10 +475,10 @@ def test_postgres_writes_each_rows_line_as_python_does(
         checksums = {}
         async with transaction(postgres_url) as conn:
             for table in Base.metadata.sorted_tables:
-                assert copy_db.canonical_json(table) is not None, table.name
-                in_database = await copy_db.table_checksum(conn, table)
-                decoded = copy_db.Checksum()
-                order = copy_db.primary_key_order(table, conn.dialect.name)
+                assert canonical_json(table) is not None, table.name
+                in_database = await table_checksum(conn, table)
+                decoded = Checksum()
+                order = primary_key_order(table, conn.dialect.name)
                 decoded.add((await conn.execute(select(table).order_by(*order))).all())
                 checksums[table.name] = (in_database.hexdigest(), decoded.hexdigest())
         return checksums
@@ -488,24 +496,24 @@ def test_checksums_normalise_what_each_backend_returns() -> None:
     instant = datetime(2026, 3, 1, 10, tzinfo=UTC)
     same = instant.astimezone(timezone(timedelta(hours=2)))
     upload_id = uuid.uuid4()
-    one, other = copy_db.Checksum(), copy_db.Checksum()
+    one, other = Checksum(), Checksum()
     one.add([(1, instant, upload_id, Status.PENDING, True, None)])
     other.add([(1, same, upload_id, "pending", True, None)])
     assert one.hexdigest() == other.hexdigest()
     assert one.rows == 1
 
-    changed = copy_db.Checksum()
+    changed = Checksum()
     changed.add([(1, instant, upload_id, "pending", False, None)])
     assert changed.hexdigest() != one.hexdigest()
 
     tick = datetime(1970, 1, 1, microsecond=1, tzinfo=UTC)
-    assert copy_db.canonical(tick) == copy_db.canonical(tick.replace(tzinfo=None)) == 1
+    assert canonical(tick) == canonical(tick.replace(tzinfo=None)) == 1
 
 
 def test_checksums_do_not_depend_on_the_batches() -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [(n, f"item {n}", start + timedelta(seconds=n)) for n in range(5)]
-    whole, parts = copy_db.Checksum(), copy_db.Checksum()
+    whole, parts = Checksum(), Checksum()
     whole.add(rows)
     for first in range(0, len(rows), 2):
         parts.add(rows[first : first + 2])
@@ -520,14 +528,14 @@ class Terminal(io.StringIO):
 
 def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
     terminal = Terminal()
-    with copy_db.Progress("items", 2000, terminal) as progress:
+    with Progress("items", 2000, terminal) as progress:
         progress.advance(1000)
         progress.advance(1000)
     assert terminal.getvalue().endswith("\ritems            [" + "#" * 30 + "] 2000/2000 rows\n")
     assert "[" + "#" * 15 + "." * 15 + "] 1000/2000" in terminal.getvalue()
 
     log = io.StringIO()
-    with copy_db.Progress("items", 2000, log) as progress:
+    with Progress("items", 2000, log) as progress:
         for _ in range(20):
             progress.advance(100)
     lines = log.getvalue().splitlines()

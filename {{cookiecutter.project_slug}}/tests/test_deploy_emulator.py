@@ -1,4 +1,4 @@
-"""The emulator `make deploy-local` deploys to (deploy/emulator.py), with IAM enforced as it
+"""The emulator `make deploy-local` deploys to (emulator/), with IAM enforced as it
 is while the deploy role deploys: what a policy does not grant is refused, as on AWS."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from deploy import emulator
 from deploy.aws import Aws, error_code
 from deploy.local import LocalEmulator
 from deploy.project import Project
+from emulator import ACCOUNT_CREDENTIALS, Credentials, server
 
 ACCOUNT = "123456789012"  # moto's
 TRUST = json.dumps(
@@ -64,7 +64,7 @@ S3_READ = json.dumps(
 @pytest.fixture(scope="module")
 def account(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aws]:
     """The patched emulator deploy-local runs, as its account."""
-    with emulator.moto_server(tmp_path_factory.mktemp("emulator") / "moto.log") as url:
+    with server.in_process(tmp_path_factory.mktemp("emulator") / "emulator.log") as url:
         account = Aws("us-east-1", endpoint_url=url)
         account.client("iam").create_policy(PolicyName="acme-boundary", PolicyDocument=S3_READ)
         yield account
@@ -80,7 +80,7 @@ def deployer(account: Aws) -> Iterator[Aws]:
     assumed = account.client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="deploy")
     assert account.endpoint_url is not None
     with LocalEmulator(Project.load()).iam_enforced(account.endpoint_url):
-        yield replace(account, credentials=emulator.Credentials.assumed(assumed))
+        yield replace(account, credentials=Credentials.assumed(assumed))
 
 
 def refused(call: object, *args: object, **kwargs: object) -> str:
@@ -158,7 +158,7 @@ def test_in_process_steps_run_with_enforcement_paused_and_it_resumes_after(
     url = account.endpoint_url
     assert url is not None
     local = LocalEmulator(replace(Project.load(), root=tmp_path))
-    environment = {**os.environ, **emulator.ACCOUNT_CREDENTIALS.environment(), "URL": url}
+    environment = {**os.environ, **ACCOUNT_CREDENTIALS.environment(), "URL": url}
     with local.iam_enforced(url):
         roles = local.run_app("listing roles", environment, ["-c", LISTS_ROLES])
         assert int(roles) >= 0

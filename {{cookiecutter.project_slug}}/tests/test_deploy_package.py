@@ -59,6 +59,7 @@ KEPT = {
     "lib/__init__.py": "",
 }
 LEFT_OUT = {
+    "app/copy_db/__main__.py": "the operator's copy tool",
     "app/__pycache__/__init__.cpython-312.pyc": "another Python's bytecode",
     "app/__pycache__/__init__.cpython-313.opt-1.pyc": "bytecode for python -O",
     "bin/uvicorn": "#!/usr/bin/python\n",

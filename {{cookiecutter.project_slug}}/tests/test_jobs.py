@@ -41,7 +41,7 @@ from {{ cookiecutter.package_name }}.uploads.jobs import ProcessUpload
 {%- endif %}
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 from {{ cookiecutter.package_name }}.worker import Worker, stop_on_signals
-from scripts.scratch import TEST_JWT_SECRET
+from scripts.scratch import TEST_JWT_SECRET, TEST_REGION
 {%- if cookiecutter.use_s3_uploads == "y" %}
 from tests.helpers import UPLOADS, AuthHeaders, assert_error, post_file, sign
 {%- else %}
@@ -57,7 +57,7 @@ ME = "/api/v1/users/me"
 
 @pytest.fixture
 def sqs(moto_url: str) -> SQSClient:
-    return boto3.client("sqs", endpoint_url=moto_url, region_name="us-east-1")
+    return boto3.client("sqs", endpoint_url=moto_url, region_name=TEST_REGION)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from watchtower import WatchtowerWarning
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.logs import REDACTED, configure_logging, flush_logs, redact
 from {{ cookiecutter.package_name }}.main import create_app
+from scripts.scratch import TEST_REGION
 
 
 def json_lines(text: str) -> list[dict[str, object]]:
@@ -118,14 +119,14 @@ def test_redaction_reaches_tracebacks_and_library_lines(
 
 
 def cloudwatch_events(moto_url: str, group: str) -> list[dict[str, object]]:
-    client = boto3.client("logs", endpoint_url=moto_url, region_name="us-east-1")
+    client = boto3.client("logs", endpoint_url=moto_url, region_name=TEST_REGION)
     events = client.filter_log_events(logGroupName=group)["events"]
     return [json.loads(event["message"]) for event in events]
 
 
 def test_logs_ship_to_cloudwatch_as_json(aws_settings: Settings, moto_url: str) -> None:
     group = f"/app/{uuid.uuid4().hex}"
-    boto3.client("logs", endpoint_url=moto_url, region_name="us-east-1").create_log_group(
+    boto3.client("logs", endpoint_url=moto_url, region_name=TEST_REGION).create_log_group(
         logGroupName=group
     )
     settings = aws_settings.model_copy(update={"cloudwatch_log_group": group, "log_json": False})

@@ -25,7 +25,7 @@ from {{ cookiecutter.package_name }}.migrate import (
     upgrade,
 )
 from {{ cookiecutter.package_name }}.models import Base
-from scripts.scratch import BACKENDS, POSTGRES_URL, fresh_database
+from scripts.scratch import BACKENDS, POSTGRES_URL, TEST_REGION, fresh_database
 from tests.helpers import table_names
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def test_migrate_command_reaches_the_database_of_the_secret(moto_url: str, tmp_p
             "port": parts.port or 5432,
             "dbname": parts.database,
         }
-        secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
+        secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name=TEST_REGION)
         arn = secrets.create_secret(Name=f"db/{tmp_path.name}", SecretString=json.dumps(secret))
         result = subprocess.run(
             [sys.executable, "-m", "{{ cookiecutter.package_name }}.migrate"],
@@ -100,7 +100,7 @@ def test_migrate_command_reaches_the_database_of_the_secret(moto_url: str, tmp_p
                 **os.environ,
                 "DATABASE_SECRET_ARN": arn["ARN"],
                 "AWS_ENDPOINT_URL": moto_url,
-                "AWS_REGION": "us-east-1",
+                "AWS_REGION": TEST_REGION,
                 "DB_SSL": "disable",
             },
             capture_output=True,

@@ -32,7 +32,7 @@ from {{ cookiecutter.package_name }}.migrate import upgrade
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 {%- endif %}
-from scripts.scratch import POSTGRES_URL, execute, fresh_database, make_settings
+from scripts.scratch import POSTGRES_URL, TEST_REGION, execute, fresh_database, make_settings
 from tests.helpers import PASSWORD, cut_sessions, drop_role
 from tests.test_lambda import FakeContext, body_of, http_v2
 
@@ -77,7 +77,7 @@ def rotating(moto_url: str, tmp_path: Path) -> Iterator[RotatingDatabase]:
     if not POSTGRES_URL:
         pytest.skip("needs a Postgres server: set TEST_DATABASE_URL")
     role, password = f"app_{uuid.uuid4().hex[:12]}", f"first-{uuid.uuid4().hex}"
-    secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
+    secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name=TEST_REGION)
     with fresh_database("postgresql", tmp_path) as url:
         # The migrations make the role the app's user, as in AWS.
         upgrade(url, settings=make_settings(url, database_app_role=role))

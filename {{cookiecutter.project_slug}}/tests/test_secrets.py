@@ -16,12 +16,12 @@ from {{ cookiecutter.package_name }}.config import SettingsError
 from {{ cookiecutter.package_name }}.db import database_url
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.security import signing_key
-from scripts.scratch import make_settings
+from scripts.scratch import TEST_REGION, make_settings
 from tests.helpers import PASSWORD
 
 
 def create_secret(moto_url: str, value: str) -> str:
-    client = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
+    client = boto3.client("secretsmanager", endpoint_url=moto_url, region_name=TEST_REGION)
     created = client.create_secret(Name=f"test/{uuid.uuid4().hex}", SecretString=value)
     return created["ARN"]
 
@@ -92,7 +92,7 @@ def test_secret_is_read_once_per_process(moto_url: str) -> None:
     arn = create_secret(moto_url, "k" * 40)
     settings = make_settings("sqlite://", jwt_secret_arn=arn, aws_endpoint_url=moto_url)
     first = signing_key(settings)
-    client = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
+    client = boto3.client("secretsmanager", endpoint_url=moto_url, region_name=TEST_REGION)
     client.put_secret_value(SecretId=arn, SecretString="z" * 40)
     assert signing_key(settings) == first == "k" * 40
 

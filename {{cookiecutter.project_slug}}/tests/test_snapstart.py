@@ -26,7 +26,7 @@ from {{ cookiecutter.package_name }}.lambda_handler import (
 )
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.security import signing_key
-from scripts.scratch import make_settings
+from scripts.scratch import TEST_REGION, make_settings
 from tests.test_lambda import FakeContext, http_v2
 from tests.test_secrets import create_secret
 
@@ -143,7 +143,7 @@ def test_a_restored_copy_opens_resolves_and_reads_its_own(
     inherited_client = aws._client(
         "secretsmanager", secret_settings.aws_region, secret_settings.aws_endpoint_url
     )
-    secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
+    secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name=TEST_REGION)
     secrets.put_secret_value(
         SecretId=secret_settings.jwt_secret_arn, SecretString="after-the-restore-" + "r" * 32
     )

@@ -25,8 +25,10 @@ POSTGRES_DRIVER = "postgresql+asyncpg"
 # Postgres folds unquoted names to lower case and keeps 63 bytes of them.
 DATABASE_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
-# A laptop, the test suite, and project.json's environments (a test keeps them in step).
-Environment = Literal["local", "test", "dev", "prod"]
+# A laptop, the test suite, and the deployed environments: project.json's (dev, prod; a
+# test checks the app accepts each) and staging, the one a team adds most often (an
+# envs/staging root beside dev's and its name in project.json's list).
+Environment = Literal["local", "test", "dev", "staging", "prod"]
 # libpq's sslmode names, which asyncpg also accepts for its `ssl` argument.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 # The modes that check the server's certificate; the others encrypt without knowing whom to.

@@ -211,6 +211,9 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
 
     rolled_back = succeeded(project, env, "rollback-local")
     assert "previous" in rolled_back
+    # The release rolled back to is smoke-checked on the emulator too, in-process.
+    assert "Smoke check: GET /health/db" in rolled_back
+    assert "(emulated in-process)" in rolled_back
     assert emulator.live() == released
 
     (migrations,) = project.glob("src/*/migrations/versions")

@@ -1,9 +1,9 @@
 """What `make deploy-local` runs in a child process, where AWS would run the function or
-task: `python -m deploy.inprocess PACKAGE STEP`. The child's environment is the deployed
-one (see deploy/local.py); the last line printed is the result.
+task: `python -m deploy.inprocess PACKAGE STEP RESULT`. The child's environment is the
+deployed one (see deploy/local.py); it writes its result to the file RESULT as JSON.
 
-Steps: `lambda-migrate` (the migration function's handler), `lambda-smoke` (the API
-function's handler, given an API Gateway HTTP API event for GET /health/db) and
+Steps (STEPS): `lambda-migrate` (the migration function's handler), `lambda-smoke` (the
+API function's handler, given an API Gateway HTTP API event for GET /health/db) and
 `asgi-smoke` (the app as the ECS task serves it, GET /health/db). A failure exits 1.
 """
 
@@ -12,6 +12,9 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from deploy.smoke import PATH
@@ -73,12 +76,22 @@ def asgi_smoke(package: str) -> dict[str, Any]:
     return body
 
 
-STEPS = {"lambda-migrate": lambda_migrate, "lambda-smoke": lambda_smoke, "asgi-smoke": asgi_smoke}
+@dataclass(frozen=True)
+class Step:
+    stands_in_for: str  # what runs on AWS instead
+    run: Callable[[str], dict[str, Any]]
+
+
+STEPS = {
+    "lambda-migrate": Step("the migration function", lambda_migrate),
+    "lambda-smoke": Step("the smoke check through the API function", lambda_smoke),
+    "asgi-smoke": Step("the smoke check through the app task's settings", asgi_smoke),
+}
 
 
 def main(argv: list[str]) -> None:
-    package, name = argv
-    print(json.dumps(STEPS[name](package)))
+    package, name, result = argv
+    Path(result).write_text(json.dumps(STEPS[name].run(package)))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from deploy.aws import Aws
+from deploy.inprocess import STEPS
 from deploy.project import FACTS_FILE, Project
 from deploy.steps import StepError, say
 from emulator import ACCOUNT_CREDENTIALS, Credentials, server
@@ -51,12 +52,6 @@ DATABASE_SETTINGS = (
     "DATABASE_NAME",
     "DB_SSL",
 )
-# What deploy/inprocess.py runs for each step done in-process.
-IN_PROCESS_STEPS = {
-    "the migration function": "lambda-migrate",
-    "the smoke check through the API function": "lambda-smoke",
-    "the smoke check through the app task's settings": "asgi-smoke",
-}
 # What a child process keeps from this one: enough to find tools, nothing of the app's.
 INHERITED = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR")
 
@@ -201,10 +196,14 @@ class LocalEmulator:
         )
         return environment
 
-    def run_app(self, what: str, environment: Mapping[str, str], argv: Sequence[str]) -> str:
-        """Runs the app in a child process with `environment` (and outside the project
-        directory, so no .env is read); a failure shows the end of its output."""
+    def run_command(
+        self, aws: Aws, what: str, deployed: Mapping[str, str], argv: Sequence[str]
+    ) -> None:
+        """Runs `python *argv` in a child process with the deployed settings (`what` runs it
+        on AWS) and outside the project directory, so no .env is read; a failure raises
+        with the end of its output."""
         self.emulated.append(what)
+        environment = self.app_environment(aws, deployed)
         workdir = self.directory / "run"
         workdir.mkdir(parents=True, exist_ok=True)
         say("    (emulated in-process) $ python " + " ".join(argv))
@@ -212,7 +211,7 @@ class LocalEmulator:
             result = subprocess.run(  # noqa: S603 - this interpreter, fixed modules
                 [sys.executable, *argv],
                 cwd=workdir,
-                env=dict(environment),
+                env=environment,
                 capture_output=True,
                 text=True,
                 check=False,
@@ -220,16 +219,20 @@ class LocalEmulator:
         if result.returncode != 0:
             tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
             raise StepError(f"{what} failed:\n{tail}")
-        # The app logs to stdout too; the result is the last line.
-        return result.stdout.strip().rsplit("\n", 1)[-1]
 
-    def in_process(
-        self, aws: Aws, what: str, deployed: Mapping[str, str], function_name: str | None = None
-    ) -> str:
-        """A step of deploy/inprocess.py with the deployed settings; `function_name` is
-        what the Lambda runtime would set."""
-        environment = self.app_environment(aws, deployed)
-        if function_name is not None:
-            environment["AWS_LAMBDA_FUNCTION_NAME"] = function_name
-        argv = ["-m", "deploy.inprocess", self.project.package, IN_PROCESS_STEPS[what]]
-        return self.run_app(what, environment, argv)
+    def run_step(
+        self,
+        aws: Aws,
+        name: str,
+        deployed: Mapping[str, str],
+        function_name: str | None = None,
+    ) -> dict[str, Any]:
+        """A step of deploy/inprocess.py with the deployed settings (`function_name` is
+        what the Lambda runtime would set); returns its result."""
+        result_file = self.directory / "run" / f"{name}.json"
+        result_file.unlink(missing_ok=True)
+        extra = {} if function_name is None else {"AWS_LAMBDA_FUNCTION_NAME": function_name}
+        argv = ["-m", "deploy.inprocess", self.project.package, name, str(result_file)]
+        self.run_command(aws, STEPS[name].stands_in_for, {**deployed, **extra}, argv)
+        result: dict[str, Any] = json.loads(result_file.read_text())
+        return result

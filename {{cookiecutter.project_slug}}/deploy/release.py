@@ -8,6 +8,9 @@ moves it back: whichever step fails, the previous version keeps serving.
 - ECS: the image tagged with the git revision must be in ECR; Terraform registers new
   task definition revisions; the migration task runs once; the services move to the new
   revisions and must become stable (deploy/services.py).
+
+Where the release's code runs (the migration, the smoke check, the image push) is the
+target's runtime (deploy/runtime.py): AWS, or this machine beside the emulator.
 """
 
 from __future__ import annotations
@@ -22,41 +25,37 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deploy import functions, package, quotas, rds_ca, services, smoke
+from deploy import functions, package, rds_ca, services
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
 from deploy.local import LocalEmulator
 from deploy.preflight import committed_revision, confirm, state_bucket
 from deploy.project import Environment, Project
-from deploy.steps import StepError, run, say, step
+from deploy.runtime import AwsRuntime, EmulatedRuntime, Runtime
+from deploy.steps import StepError, say, step
 from deploy.terraform import INIT_OPTIONS, Terraform
 from emulator.terraform import OVERRIDE_FILE, backend_config, provider_override
 
-# Docker's names for project.json's architectures.
-IMAGE_PLATFORMS = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
 SIGNING_KEY_BYTES = 48
-MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where a deploy goes: an AWS account, or the emulator when `local` is set."""
+    """Where a deploy goes: an AWS account, or the emulator; `runtime` runs the release's
+    code there."""
 
     project: Project
     environment: Environment
     aws: Aws
     terraform: Terraform
+    runtime: Runtime
     backend_files: tuple[Path, ...] = ()
-    local: LocalEmulator | None = None
 
     @classmethod
     def aws_account(cls, project: Project, environment: Environment) -> Target:
-        return cls(
-            project,
-            environment,
-            Aws(project.region),
-            Terraform(project.environment_root(environment)),
-        )
+        aws = Aws(project.region)
+        root = project.environment_root(environment)
+        return cls(project, environment, aws, Terraform(root), AwsRuntime(project, aws))
 
     @property
     def repository(self) -> str:
@@ -92,10 +91,7 @@ def deploy(target: Target, *, confirmed: bool) -> None:
             rds_ca.check(project)
         confirm(environment, confirmed)
         bucket = check_account(target)
-        # The emulator has no account limits (nor lambda:GetAccountSettings).
-        if project.compute == "lambda" and target.local is None:
-            concurrency = quotas.check_lambda_concurrency(target.aws, project, environment)
-            say(f"    Lambda concurrency: {concurrency}")
+        target.runtime.check_limits(environment)
         if project.compute == "ecs" and not services.image_exists(
             target.aws, target.repository, revision
         ):
@@ -149,95 +145,70 @@ def described(versions: Mapping[str, str]) -> str:
 
 
 def release_functions(target: Target, stack: Mapping[str, Any]) -> None:
-    aws, local, names = target.aws, target.local, stack["function_names"]
+    aws, runtime, names = target.aws, target.runtime, stack["function_names"]
     with step("Publishing the new versions"):
         serving = functions.live(aws, names)
         versions = functions.publish(aws, names)
         say(f"    live: {described(serving)}; new: {described(versions)}")
-    with step(f"Running migrations (migration function, version {versions['migrate']})"):
-        with nothing_rolled_forward(f"live stays on {described(serving)}"):
-            if local is None:
-                revision = functions.run_migration(aws, names["migrate"], versions["migrate"])
-            else:
-                deployed = functions.configuration(aws, names["migrate"], versions["migrate"])
-                result = local.in_process(aws, "the migration function", deployed, names["migrate"])
-                revision = json.loads(result)["revision"]
-        say(f"    schema at {revision}")
+    with (
+        step(f"Running migrations (migration function, version {versions['migrate']})"),
+        nothing_rolled_forward(f"live stays on {described(serving)}"),
+    ):
+        say(f"    schema at {runtime.migrate_functions(names, versions)}")
     with step("Moving the live aliases to the new versions"):
         functions.point_live(aws, names, versions)
-
-    def emulated_smoke(local: LocalEmulator) -> str:
-        deployed = functions.configuration(aws, names["api"], versions["api"])
-        what = "the smoke check through the API function"
-        return local.in_process(aws, what, deployed, names["api"])
 
     def move_back() -> str:
         functions.point_live(aws, names, serving)
         return f"live is back on {described(serving)}"
 
-    smoke_check(target, stack, emulated_smoke, move_back)
+    smoke_check(target, stack, versions, move_back)
 
 
 def release_services(target: Target, stack: Mapping[str, Any]) -> None:
-    aws, local, cluster = target.aws, target.local, stack["cluster_name"]
+    aws, runtime, cluster = target.aws, target.runtime, stack["cluster_name"]
     definitions = stack["task_definition_arns"]
     new = {name: definitions[role] for name, role in services.services(stack).items()}
     serving = services.current(aws, cluster, list(new))
     # With SQLite on EFS the app task's first container migrates, and the app and worker
     # containers start only if it succeeds: no migration task runs beside the old task.
+    # Where no task really starts (the emulator), that container runs before the rollout.
     in_task = bool(stack["app_task_migrates"])
     migration = definitions["app"] if in_task else definitions["migrate"]
-    if local is not None or not in_task:
+    if not (in_task and runtime.starts_tasks):
         where = "container of the app task" if in_task else "task"
         with (
             step(f"Running the migration {where} ({services.revision_name(migration)})"),
             nothing_rolled_forward(f"the services stay on {described_revisions(serving)}"),
         ):
-            if local is None:
-                services.run_migration(aws, stack)
-            else:
-                run_migration_container(local, aws, migration)
+            runtime.migrate_services(stack, migration)
     with step("Rolling the services to the new revisions"):
         say(f"    {described_revisions(serving)} -> {described_revisions(new)}")
         if in_task:
             say("    (each new app task runs its migration container first)")
         services.roll(aws, cluster, new)
 
-    def emulated_smoke(local: LocalEmulator) -> str:
-        container = services.container(aws, definitions["app"], "app")
-        what = "the smoke check through the app task's settings"
-        return local.in_process(aws, what, env_list(container["environment"]))
-
     def move_back() -> str:
         services.roll(aws, cluster, serving)
         return f"the services are back on {described_revisions(serving)}"
 
-    smoke_check(target, stack, emulated_smoke, move_back)
-
-
-def run_migration_container(local: LocalEmulator, aws: Aws, task_definition: str) -> None:
-    """The migrate container of `task_definition`, in-process against the local database."""
-    container = services.container(aws, task_definition, "migrate")
-    environment = local.app_environment(aws, env_list(container["environment"]))
-    command = container["command"]
-    if command[0] != "python":
-        raise StepError(f"the migration container runs {command}, not a Python module")
-    local.run_app("the migration task", environment, command[1:])
+    smoke_check(target, stack, new, move_back)
 
 
 def smoke_check(
     target: Target,
     stack: Mapping[str, Any],
-    emulated: Callable[[LocalEmulator], str],
-    move_back: Callable[[], str],
+    released: Mapping[str, str],
+    move_back: Callable[[], str] | None = None,
 ) -> None:
-    """GET /health/db through the public URL (on the emulator: `emulated`, in-process); on
-    failure `move_back` returns traffic to the previous release and says where it is."""
+    """GET /health/db of the `released` versions or revisions; on failure `move_back`
+    returns traffic to the previous release and says where it is."""
     with step("Smoke check: GET /health/db"):
         try:
-            local = target.local
-            say(f"    {smoke.check(stack['url']) if local is None else emulated(local)}")
+            say(f"    {target.runtime.smoke(stack, released)}")
         except StepError as failure:
+            if move_back is None:
+                raise
             raise StepError(f"{failure}\n    {move_back()}") from None
 
 
@@ -248,10 +219,6 @@ def nothing_rolled_forward(serving: str) -> Iterator[None]:
         yield
     except StepError as failure:
         raise StepError(f"{failure}\n    nothing was rolled forward: {serving}") from None
-
-
-def env_list(pairs: list[dict[str, str]]) -> dict[str, str]:
-    return {pair["name"]: pair["value"] for pair in pairs}
 
 
 def described_revisions(revisions: Mapping[str, str]) -> str:
@@ -281,9 +248,7 @@ def rollback(target: Target, *, confirmed: bool) -> None:
             earlier = services.previous(aws, serving)
             say(f"    {described_revisions(serving)} -> {described_revisions(earlier)}")
             services.roll(aws, cluster, earlier)
-    if target.local is None:
-        with step("Smoke check: GET /health/db"):
-            say(f"    {smoke.check(stack['url'])}")
+    smoke_check(target, stack, earlier)
 
 
 def image(target: Target) -> str:
@@ -310,36 +275,8 @@ def image(target: Target) -> str:
     if services.image_exists(target.aws, target.repository, revision):
         say(f"{reference} is in ECR already (tags are immutable)")
         return reference
-    if target.local is not None:
-        with step(f"Pushing {reference} (emulated: a manifest, no build)"):
-            target.local.emulated.append("the image push (a manifest; nothing was built)")
-            ecr.put_image(
-                repositoryName=target.repository,
-                imageManifest=json.dumps({"schemaVersion": 2, "mediaType": MANIFEST_TYPE}),
-                imageManifestMediaType=MANIFEST_TYPE,
-                imageTag=revision,
-            )
-        return reference
-    platform = IMAGE_PLATFORMS[target.project.architecture]
-    with step(f"Building {reference} ({platform})"):
-        run(
-            ["docker", "build", "--platform", platform, "--tag", reference, "."],
-            cwd=target.project.root,
-            capture=False,
-        )
-    with step("Pushing to ECR"):
-        token = ecr.get_authorization_token()["authorizationData"][0]
-        user, password = _decoded(token["authorizationToken"]).split(":", 1)
-        registry = repository_uri.split("/", 1)[0]
-        run(["docker", "login", "--username", user, "--password-stdin", registry], stdin=password)
-        run(["docker", "push", reference], capture=False)
+    target.runtime.push_image(repository_uri, reference, revision)
     return reference
-
-
-def _decoded(token: str) -> str:
-    import base64
-
-    return base64.b64decode(token).decode()
 
 
 def logs(target: Target, since_minutes: int) -> None:
@@ -425,5 +362,6 @@ def local_target(
     (dev / OVERRIDE_FILE).write_text(provider_override(url, aws.credentials))
     backend = dev / "emulator.backend.hcl"
     backend.write_text(backend_config(url, bucket, aws.credentials))
+    runtime = EmulatedRuntime(project, aws, local)
     with local.iam_enforced(url) if aws != account else nullcontext():
-        yield Target(project, "dev", aws, Terraform(dev), (backend,), local)
+        yield Target(project, "dev", aws, Terraform(dev), runtime, (backend,))

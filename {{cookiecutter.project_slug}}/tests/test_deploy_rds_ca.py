@@ -13,6 +13,7 @@ import pytest
 from deploy import rds_ca, release
 from deploy.aws import Aws
 from deploy.project import Project
+from deploy.runtime import AwsRuntime
 from deploy.steps import DeployError, StepError
 from deploy.terraform import Terraform
 from tests.helpers import Authority, serving
@@ -159,6 +160,8 @@ def test_a_build_without_the_bundle_stops_before_anything_changes(
     monkeypatch.setattr(release, "committed_revision", lambda _root: "0123456789ab")
     # An AWS no call reaches: the check comes first.
     unreachable = Aws("us-east-1", endpoint_url="http://127.0.0.1:9")
-    target = release.Target(project, "dev", unreachable, Terraform(project.root))
+    target = release.Target(
+        project, "dev", unreachable, Terraform(project.root), AwsRuntime(project, unreachable)
+    )
     with pytest.raises(DeployError, match=r"^Checking before anything changes .*`make rds-ca`"):
         build(target)

@@ -1,0 +1,149 @@
+"""Where a release's code runs: on AWS (the migration function or task, the public URL),
+or, for `make deploy-local`, on this machine in place of what the emulator cannot run.
+The release (deploy/release.py) is written once against `Runtime`; the target picks the
+implementation, and every call returns data, not text to parse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from deploy import functions, quotas, services, smoke
+from deploy.aws import Aws
+from deploy.local import LocalEmulator
+from deploy.project import Environment, Project
+from deploy.steps import StepError, run, say, step
+
+# Docker's names for project.json's architectures.
+IMAGE_PLATFORMS = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
+MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
+
+
+class Runtime(Protocol):
+    def check_limits(self, environment: Environment) -> None:
+        """Says whether the account can run the release (Lambda's concurrency)."""
+
+    def migrate_functions(self, names: Mapping[str, str], versions: Mapping[str, str]) -> str:
+        """Runs the migration function at its new version; returns the schema revision."""
+
+    @property
+    def starts_tasks(self) -> bool:
+        """Whether new ECS tasks really start (and run their migrate container first)."""
+
+    def migrate_services(self, stack: Mapping[str, Any], task_definition: str) -> None:
+        """Runs the migrate container of `task_definition` once, before the rollout."""
+
+    def smoke(self, stack: Mapping[str, Any], serving: Mapping[str, str]) -> dict[str, Any]:
+        """GET /health/db of the release `serving` (function versions or service
+        revisions) answers 200; returns its body."""
+
+    def push_image(self, repository_uri: str, reference: str, revision: str) -> None:
+        """Puts the image for `revision` in the repository."""
+
+
+@dataclass(frozen=True)
+class AwsRuntime:
+    """The release's code runs on AWS itself."""
+
+    project: Project
+    aws: Aws
+
+    def check_limits(self, environment: Environment) -> None:
+        if self.project.compute == "lambda":
+            concurrency = quotas.check_lambda_concurrency(self.aws, self.project, environment)
+            say(f"    Lambda concurrency: {concurrency}")
+
+    def migrate_functions(self, names: Mapping[str, str], versions: Mapping[str, str]) -> str:
+        return functions.run_migration(self.aws, names["migrate"], versions["migrate"])
+
+    @property
+    def starts_tasks(self) -> bool:
+        return True
+
+    def migrate_services(self, stack: Mapping[str, Any], task_definition: str) -> None:
+        services.run_migration(self.aws, stack)  # the migrate task definition
+
+    def smoke(self, stack: Mapping[str, Any], serving: Mapping[str, str]) -> dict[str, Any]:
+        return smoke.check(stack["url"])
+
+    def push_image(self, repository_uri: str, reference: str, revision: str) -> None:
+        platform = IMAGE_PLATFORMS[self.project.architecture]
+        with step(f"Building {reference} ({platform})"):
+            run(
+                ["docker", "build", "--platform", platform, "--tag", reference, "."],
+                cwd=self.project.root,
+                capture=False,
+            )
+        with step("Pushing to ECR"):
+            token = self.aws.client("ecr").get_authorization_token()["authorizationData"][0]
+            user, password = _decoded(token["authorizationToken"]).split(":", 1)
+            registry = repository_uri.split("/", 1)[0]
+            run(
+                ["docker", "login", "--username", user, "--password-stdin", registry],
+                stdin=password,
+            )
+            run(["docker", "push", reference], capture=False)
+
+
+@dataclass(frozen=True)
+class EmulatedRuntime:
+    """`make deploy-local`: moto runs no Lambda code and no containers, so the migration
+    and the smoke check run in a child process here, with the settings the function or
+    task got from Terraform, read back from the emulator (LocalEmulator.run_step)."""
+
+    project: Project
+    aws: Aws
+    local: LocalEmulator
+
+    def check_limits(self, environment: Environment) -> None:
+        say("    (emulated) no account limits to check")
+
+    def migrate_functions(self, names: Mapping[str, str], versions: Mapping[str, str]) -> str:
+        deployed = functions.configuration(self.aws, names["migrate"], versions["migrate"])
+        result = self.local.run_step(self.aws, "lambda-migrate", deployed, names["migrate"])
+        return str(result["revision"])
+
+    @property
+    def starts_tasks(self) -> bool:
+        return False
+
+    def migrate_services(self, stack: Mapping[str, Any], task_definition: str) -> None:
+        container = services.container(self.aws, task_definition, "migrate")
+        command = container["command"]
+        if command[0] != "python":
+            raise StepError(f"the migration container runs {command}, not a Python module")
+        deployed = env_list(container["environment"])
+        self.local.run_command(self.aws, "the migration task", deployed, command[1:])
+
+    def smoke(self, stack: Mapping[str, Any], serving: Mapping[str, str]) -> dict[str, Any]:
+        if self.project.compute == "lambda":
+            name = stack["function_names"]["api"]
+            deployed = functions.configuration(self.aws, name, serving["api"])
+            return self.local.run_step(self.aws, "lambda-smoke", deployed, name)
+        app = serving[stack["service_name"]]
+        container = services.container(self.aws, app, "app")
+        return self.local.run_step(self.aws, "asgi-smoke", env_list(container["environment"]))
+
+    def push_image(self, repository_uri: str, reference: str, revision: str) -> None:
+        repository = repository_uri.split("/", 1)[1]
+        with step(f"Pushing {reference} (emulated: a manifest, no build)"):
+            self.local.emulated.append("the image push (a manifest; nothing was built)")
+            self.aws.client("ecr").put_image(
+                repositoryName=repository,
+                imageManifest=json.dumps({"schemaVersion": 2, "mediaType": MANIFEST_TYPE}),
+                imageManifestMediaType=MANIFEST_TYPE,
+                imageTag=revision,
+            )
+
+
+def env_list(pairs: list[dict[str, str]]) -> dict[str, str]:
+    return {pair["name"]: pair["value"] for pair in pairs}
+
+
+def _decoded(token: str) -> str:
+    import base64
+
+    return base64.b64decode(token).decode()

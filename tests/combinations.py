@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
@@ -41,12 +43,53 @@ SUPPORTED: list[Answers] = [
     if is_supported(answers := dict(zip(CHOICES, values, strict=True)))
 ]
 
+# --- Groups -----------------------------------------------------------------------------
+# A check reads some of a project's files. Combinations that render those inputs
+# identically form a group, and the check runs once per group, on its first member
+# (`Group.answers`). Groups are made one of two ways, by how much the check reads:
+# - a few named files (test_aws_constraints, test_container, test_workflows):
+#   `support.by_inputs` renders them for every combination and groups equal contents;
+# - whole trees, every .py or every .tf file (lint, Terraform validation): `by_options`
+#   groups by the options that change them, and test_render checks that every member of
+#   each group renders the representative's files exactly.
+
+
+@dataclass
+class Group:
+    members: list[Answers]
+    # The inputs as rendered for the first member (by_inputs); {} for by_options.
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> Answers:
+        """The representative the check runs on."""
+        return self.members[0]
+
+
+def group_id(group: Group) -> str:
+    """The option values every combination of the group shares, and how many it covers."""
+    shared = [
+        f"{option}={group.members[0][option] or 'none'}"
+        for option in CHOICES
+        if len({answers[option] for answers in group.members}) == 1
+    ]
+    return f"{'-'.join(shared) or 'all'}-covers-{len(group.members)}"
+
+
+def by_options(
+    key: Callable[[Answers], tuple[str, ...]], combinations: Iterable[Answers]
+) -> list[Group]:
+    """The combinations grouped by `key`: the values of the options that change a tree."""
+    groups: dict[tuple[str, ...], Group] = {}
+    for answers in combinations:
+        groups.setdefault(key(answers), Group([])).members.append(answers)
+    return list(groups.values())
+
+
 # The options that add features to the generated app: every pairing of their values
 # runs in SLOW_SUBSET (a test checks that).
 FEATURE_KEYS = ("use_s3_uploads", "use_background_jobs")
 # The options that change the Python code, its dependencies or its tool configuration.
-# Every combination sharing these values must render identical lint inputs (a test
-# checks it), so linting one representative per group lints every combination.
 LINT_KEYS = ("python_version", *FEATURE_KEYS)
 
 
@@ -54,15 +97,9 @@ def lint_group(answers: Answers) -> tuple[str, ...]:
     return tuple(answers[key] for key in LINT_KEYS)
 
 
-LINT_GROUPS: dict[tuple[str, ...], Answers] = {}
-for _answers in SUPPORTED:
-    LINT_GROUPS.setdefault(lint_group(_answers), _answers)
-
 # The options that change the Terraform of the environments (infra/ but bootstrap): the
 # Python version only through the Lambda runtime. Bootstrap changes with `ci`, and with
 # whether there is a database server (its database keys; Postgres and Aurora alike).
-# As with lint, every combination of a group must render identical files (a test checks
-# it), so validating and scanning one representative per group covers every combination.
 INFRA_KEYS = ("database", "compute", "use_s3_uploads", "use_background_jobs", "domain_name")
 BOOTSTRAP_KEYS = ("ci", "database")
 
@@ -80,11 +117,9 @@ def bootstrap_group(answers: Answers) -> tuple[str, ...]:
     )
 
 
-INFRA_GROUPS: dict[tuple[str, ...], Answers] = {}
-BOOTSTRAP_GROUPS: dict[tuple[str, ...], Answers] = {}
-for _answers in SUPPORTED:
-    INFRA_GROUPS.setdefault(infra_group(_answers), _answers)
-    BOOTSTRAP_GROUPS.setdefault(bootstrap_group(_answers), _answers)
+LINT_GROUPS = by_options(lint_group, SUPPORTED)
+INFRA_GROUPS = by_options(infra_group, SUPPORTED)
+BOOTSTRAP_GROUPS = by_options(bootstrap_group, SUPPORTED)
 
 # What test_terraform validates and scans: the Lambda groups of one Python version differ
 # from another's only by the functions' runtime, one attribute no other option touches.
@@ -104,7 +139,7 @@ def checks_infra(answers: Answers) -> bool:
     )
 
 
-INFRA_CHECKS = {group: answers for group, answers in INFRA_GROUPS.items() if checks_infra(answers)}
+INFRA_CHECKS = [group for group in INFRA_GROUPS if checks_infra(group.answers)]
 
 SLOW_SUBSET: list[Answers] = [
     {

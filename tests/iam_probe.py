@@ -176,12 +176,12 @@ def package() -> str:
 def read_secrets(settings: Any) -> int:
     """Reads each secret the role's settings name; the database owner's, unless the role
     is the migration's, must be refused."""
-    aws_module = import_module(f"{package()}.aws")
+    aws_module = import_module(f"{package()}.core.aws")
     arns = [arn for arn in os.environ["PROBE_SECRET_ARNS"].split(",") if arn]
     for arn in arns:
         aws_module.read_secret(settings, arn, "PROBE_SECRET_ARNS")
     if forbidden := os.environ["PROBE_FORBIDDEN_SECRET_ARN"]:
-        config = import_module(f"{package()}.config")
+        config = import_module(f"{package()}.core.config")
         try:
             aws_module.read_secret(settings, forbidden, "PROBE_FORBIDDEN_SECRET_ARN")
         except config.SettingsError:
@@ -194,7 +194,7 @@ def read_secrets(settings: Any) -> int:
 def migrate_flows() -> dict[str, Any]:
     """The migration with its own settings: it reads the owner's secret, then (on the
     local database, migrated by the deploy already) finds nothing to do."""
-    config = import_module(f"{package()}.config")
+    config = import_module(f"{package()}.core.config")
     migrate = import_module(f"{package()}.migrate")
     settings = config.get_settings()
     return {"secrets_read": read_secrets(settings), "revision": migrate.upgrade()}
@@ -203,7 +203,7 @@ def migrate_flows() -> dict[str, Any]:
 def api_flows() -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
-    config = import_module(f"{package()}.config")
+    config = import_module(f"{package()}.core.config")
     main = import_module(f"{package()}.main")
     settings = config.get_settings()
     done: dict[str, Any] = {"secrets_read": read_secrets(settings)}
@@ -226,7 +226,7 @@ def api_flows() -> dict[str, Any]:
 
 def upload_flows(client: Any, headers: dict[str, str], settings: Any) -> str:
     helpers = import_module("tests.helpers")
-    s3 = import_module(f"{package()}.aws").s3_client(settings)
+    s3 = import_module(f"{package()}.core.aws").s3_client(settings)
     signed = helpers.sign(client, headers, CONTENT)
     key = signed["fields"]["key"]
     # The browser's signed POST, as the signer's own call.
@@ -249,16 +249,16 @@ def worker_flows() -> dict[str, Any]:
     """What consumes the queue: the ECS worker's own loop, or (Lambda) the event source
     mapping's receive and delete, which AWS makes with the function's role, around the
     handler. Every message must be handled: none left in flight."""
-    config = import_module(f"{package()}.config")
-    logs = import_module(f"{package()}.logs")
-    aws_module = import_module(f"{package()}.aws")
+    config = import_module(f"{package()}.core.config")
+    logs = import_module(f"{package()}.core.logs")
+    aws_module = import_module(f"{package()}.core.aws")
     settings = config.get_settings()
     done: dict[str, Any] = {"secrets_read": read_secrets(settings), "handled": 0}
     sqs = aws_module.sqs_client(settings)
     if os.environ["PROBE_COMPUTE"] == "ecs":
         worker = import_module(f"{package()}.worker")
         jobs = import_module(f"{package()}.jobs.base")
-        db = import_module(f"{package()}.db")
+        db = import_module(f"{package()}.core.db")
         logs.configure_logging(settings)  # as the worker's main() does
         context = jobs.JobContext(settings, db.Database(settings))
 

@@ -13,7 +13,6 @@ import sys
 import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from cookiecutter.prompt import prompt_for_config
 from jinja2 import BytecodeCache, FileSystemLoader, Template
 from jinja2.bccache import Bucket
 
-from tests.combinations import CHOICES, TEMPLATE, Answers
+from tests.combinations import TEMPLATE, Answers, Group
 
 PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
 
@@ -148,13 +147,7 @@ def generated(answers: Answers, names: Iterable[str]) -> tuple[str, ...]:
     )
 
 
-@dataclass
-class Group:
-    members: list[Answers]
-    files: Files  # the first member's; those the group is keyed on are every member's
-
-
-def group_by(rendered: Iterable[tuple[Answers, Files]], names: tuple[str, ...]) -> list[Group]:
+def by_inputs(rendered: Iterable[tuple[Answers, Files]], names: tuple[str, ...]) -> list[Group]:
     """Combinations grouped by the contents of the files a check reads (of a JSON file
     named `file#key,key`, those keys' values)."""
     groups: dict[str, Group] = {}
@@ -169,16 +162,6 @@ def group_by(rendered: Iterable[tuple[Answers, Files]], names: tuple[str, ...]) 
             content.update(f"{name}\0{text}\0{source(name) in files}\0".encode())
         groups.setdefault(content.hexdigest(), Group([], files)).members.append(answers)
     return list(groups.values())
-
-
-def group_id(group: Group) -> str:
-    """The option values every combination of the group shares, and how many it covers."""
-    shared = [
-        f"{option}={group.members[0][option] or 'none'}"
-        for option in CHOICES
-        if len({answers[option] for answers in group.members}) == 1
-    ]
-    return f"{'-'.join(shared) or 'all'}-covers-{len(group.members)}"
 
 
 def render_like_cookiecutter(group: Group, output_dir: Path, config_file: Path) -> Path:

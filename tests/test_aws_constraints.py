@@ -22,13 +22,11 @@ from typing import Any
 import hcl2
 import pytest
 
-from tests.combinations import SUPPORTED, Answers
+from tests.combinations import SUPPORTED, Answers, Group, group_id
 from tests.support import (
     Files,
-    Group,
+    by_inputs,
     generated,
-    group_by,
-    group_id,
     one,
     render_files,
     render_like_cookiecutter,
@@ -119,7 +117,7 @@ def groups(check: Check) -> list[Group]:
     rendered = []
     for answers in (with_slug(a, check.slug) for a in SUPPORTED if check.applies(a)):
         rendered.append((answers, render_files(answers, generated(answers, check.inputs))))
-    return group_by(rendered, check.inputs)
+    return by_inputs(rendered, check.inputs)
 
 
 def resolved(files: Files, environment: str, tfvar: str, stack_variable: str) -> Any:

@@ -24,12 +24,10 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.combinations import SUPPORTED, TEMPLATE
+from tests.combinations import SUPPORTED, TEMPLATE, Group, group_id
 from tests.support import (
-    Group,
+    by_inputs,
     context,
-    group_by,
-    group_id,
     linter,
     render_files,
     render_like_cookiecutter,
@@ -62,8 +60,8 @@ NEVER_IN_CONTEXT = [
 ]
 
 RENDERED = [(answers, render_files(answers, CONTAINER_FILES)) for answers in SUPPORTED]
-DOCKERFILE_GROUPS = group_by(RENDERED, DOCKERFILE_INPUTS)
-COMPOSE_GROUPS = group_by(RENDERED, COMPOSE_INPUTS)
+DOCKERFILE_GROUPS = by_inputs(RENDERED, DOCKERFILE_INPUTS)
+COMPOSE_GROUPS = by_inputs(RENDERED, COMPOSE_INPUTS)
 
 
 # --- Dockerfile and .dockerignore -------------------------------------------------------

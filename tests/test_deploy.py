@@ -92,8 +92,8 @@ def on_server(statement):
 def table_names():
     from sqlalchemy import inspect
 
-    config = importlib.import_module(f"{package}.config")
-    db = importlib.import_module(f"{package}.db")
+    config = importlib.import_module(f"{package}.core.config")
+    db = importlib.import_module(f"{package}.core.db")
 
     async def read():
         engine = db.build_engine(config.get_settings(), pooled=False)
@@ -121,7 +121,7 @@ def http(handler, method, path, body=None, headers=None):
 
 def packaged_authorities():
     """The RDS bundle as the app finds it in the task: where, and how many authorities."""
-    config = importlib.import_module(f"{package}.config")
+    config = importlib.import_module(f"{package}.core.config")
     stats = config.trusted_authorities("").cert_store_stats()
     return os.path.relpath(config.RDS_CA_BUNDLE, task), stats["x509_ca"]
 
@@ -132,8 +132,8 @@ def aws_clients():
     import botocore.exceptions
     import botocore.session
 
-    aws = importlib.import_module(f"{package}.aws")
-    settings = importlib.import_module(f"{package}.config").get_settings()
+    aws = importlib.import_module(f"{package}.core.aws")
+    settings = importlib.import_module(f"{package}.core.config").get_settings()
     models = {
         service: aws._client(service, settings.aws_region, "").meta.service_model.api_version
         for service in sorted(aws.SERVICES)

@@ -200,7 +200,7 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert set(released.values()) == {"1"}, released
     assert_flows_pass_with_the_deployed_roles_only(project, env, emulator, answers)
 
-    health = next(project.glob("src/*/health.py"))
+    health = next(project.glob("src/*/api/health.py"))
     health.write_text(health.read_text() + "\n# A change that makes a new release.\n")
     commit(project, "Change")
     second = succeeded(project, env, "deploy-local")

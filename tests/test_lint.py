@@ -10,23 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.combinations import LINT_GROUPS, LINT_KEYS
+from tests.combinations import LINT_GROUPS, Group, group_id
 from tests.support import project_env, render, run
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize(
-    "group",
-    list(LINT_GROUPS),
-    ids=lambda group: "-".join(
-        f"{key}={value}" for key, value in zip(LINT_KEYS, group, strict=True)
-    ),
-)
-def test_lint_and_type_check(
-    group: tuple[str, ...], tmp_path: Path, cookiecutter_config: Path
-) -> None:
-    answers = LINT_GROUPS[group]
+@pytest.mark.parametrize("group", LINT_GROUPS, ids=group_id)
+def test_lint_and_type_check(group: Group, tmp_path: Path, cookiecutter_config: Path) -> None:
+    answers = group.answers
     project = render(answers, tmp_path, cookiecutter_config)
     env = project_env(answers["python_version"])
     run(["make", "lint"], cwd=project, env=env)

@@ -26,21 +26,20 @@ from tests.combinations import (
     DEFAULT_PYTHON,
     INFRA_CHECKS,
     INFRA_GROUPS,
+    INFRA_KEYS,
     SLOW_SUBSET,
     SUPPORTED,
     TEMPLATE,
     Answers,
+    Group,
     combination_id,
+    group_id,
 )
 from tests.support import one, render, run
 
 CHECKOV = str(Path(sys.executable).parent / "checkov")
 TFTESTS = Path(__file__).with_name("terraform")
 SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
-
-
-def group_id(group: tuple[str, ...]) -> str:
-    return "-".join(value or "none" for value in group)
 
 
 def validate(root: Path, env: dict[str, str]) -> None:
@@ -88,13 +87,13 @@ def failed_checks(directory: Path) -> list[str]:
 
 def test_every_infra_group_is_checked_on_some_runtime() -> None:
     """INFRA_CHECKS covers each group's options on the default runtime, and each runtime."""
-    checked = {(answers["compute"], group) for group, answers in INFRA_CHECKS.items()}
-    without_runtime = {group[: len(group) - (compute == "lambda")] for compute, group in checked}
-    assert without_runtime == {
-        group[: len(group) - (answers["compute"] == "lambda")]
-        for group, answers in INFRA_GROUPS.items()
-    }
-    runtimes = {a["python_version"] for a in INFRA_CHECKS.values() if a["compute"] == "lambda"}
+
+    def options(group: Group) -> tuple[str, ...]:
+        return tuple(group.answers[key] for key in INFRA_KEYS)
+
+    assert {options(group) for group in INFRA_CHECKS} == {options(g) for g in INFRA_GROUPS}
+    lambdas = [group.answers for group in INFRA_CHECKS if group.answers["compute"] == "lambda"]
+    runtimes = {answers["python_version"] for answers in lambdas}
     assert runtimes == set(CHOICES["python_version"])
 
 
@@ -144,11 +143,11 @@ def test_lambda_infra_differs_between_pythons_only_by_the_runtime(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("group", list(INFRA_CHECKS), ids=group_id)
+@pytest.mark.parametrize("group", INFRA_CHECKS, ids=group_id)
 def test_environments_are_valid_and_pass_checkov(
-    group: tuple[str, ...], tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
+    group: Group, tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
 ) -> None:
-    infra = render(INFRA_CHECKS[group], tmp_path, cookiecutter_config) / "infra"
+    infra = render(group.answers, tmp_path, cookiecutter_config) / "infra"
     run(
         ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", "."],
         infra,
@@ -160,11 +159,11 @@ def test_environments_are_valid_and_pass_checkov(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("group", list(BOOTSTRAP_GROUPS), ids=group_id)
+@pytest.mark.parametrize("group", BOOTSTRAP_GROUPS, ids=group_id)
 def test_bootstrap_is_valid_and_passes_checkov(
-    group: tuple[str, ...], tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
+    group: Group, tmp_path: Path, cookiecutter_config: Path, terraform_env: dict[str, str]
 ) -> None:
-    infra = render(BOOTSTRAP_GROUPS[group], tmp_path, cookiecutter_config) / "infra"
+    infra = render(group.answers, tmp_path, cookiecutter_config) / "infra"
     run(
         ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", "bootstrap"],
         infra,
@@ -488,7 +487,7 @@ def test_load_balancer_and_container_probe_liveness_only(
     ).values()
     # (the parser keeps HCL's escapes)
     assert one(metric_filter["pattern"]) == r"{ $.event = \"database_unreachable\" }"
-    health = next((modules.parents[1] / "src").glob("*/health.py")).read_text()
+    health = next((modules.parents[1] / "src").glob("*/api/health.py")).read_text()
     assert 'log.warning("database_unreachable"' in health
 
 

@@ -15,13 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.combinations import SUPPORTED
+from tests.combinations import SUPPORTED, Group, group_id
 from tests.support import (
     PROJECT_TEMPLATE,
-    Group,
+    by_inputs,
     context,
-    group_by,
-    group_id,
     linter,
     render,
     render_files,
@@ -36,7 +34,7 @@ WORKFLOWS = tuple(
 DEPLOY = ".github/workflows/deploy.yml"
 CI = ".github/workflows/ci.yml"
 
-GROUPS = group_by(
+GROUPS = by_inputs(
     [
         (answers, render_files(answers, WORKFLOWS))
         for answers in SUPPORTED

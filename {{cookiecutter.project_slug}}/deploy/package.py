@@ -147,7 +147,7 @@ def build(project: Project, architecture: Architecture, uv: str = "uv") -> Path:
 
 def aws_services(project: Project) -> frozenset[str]:
     """The services whose clients the app builds: its `aws.SERVICES`."""
-    services: frozenset[str] = importlib.import_module(f"{project.package}.aws").SERVICES
+    services: frozenset[str] = importlib.import_module(f"{project.package}.core.aws").SERVICES
     return services
 
 

@@ -54,7 +54,7 @@ def create(endpoint: str) -> dict[str, str]:
     sqs = session.client("sqs", endpoint_url=endpoint)
     # The app's own default, imported here: the bare emulator (deploy-local, the
     # template's tests) runs without the app installed.
-    from {{ cookiecutter.package_name }}.config import Settings
+    from {{ cookiecutter.package_name }}.core.config import Settings
 
     # A message stays hidden while its batch runs: six times the worker's batch timeout,
     # as AWS advises for a queue's consumers and the stack sets it. CreateQueue with the

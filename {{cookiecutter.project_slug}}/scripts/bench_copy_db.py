@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from {{ cookiecutter.package_name }}.copy_db.cli import main as copy_db
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Item, User
 from scripts.scratch import POSTGRES_URL, fresh_database, make_settings

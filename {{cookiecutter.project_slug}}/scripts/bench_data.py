@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core.db import build_engine
+from {{ cookiecutter.package_name }}.core.security import create_access_token
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.migrate import upgrade
-from {{ cookiecutter.package_name }}.security import create_access_token
 from {{ cookiecutter.package_name }}.users.models import User
 from scripts.scratch import TEST_JWT_SECRET, fresh_database, make_settings
 

@@ -130,7 +130,7 @@ def main() -> None:
         parser.error("give --server postgresql://… or set TEST_DATABASE_URL")
     seconds = options.seconds
 
-    from {{ cookiecutter.package_name }}.config import Settings
+    from {{ cookiecutter.package_name }}.core.config import Settings
 
     defaults = Settings(_env_file=None, environment="test")
     pool_size = defaults.db_pool_size + defaults.db_max_overflow

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import TextClause, text
 
-from {{ cookiecutter.package_name }}.config import Settings, normalise_database_url
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core.config import Settings, normalise_database_url
+from {{ cookiecutter.package_name }}.core.db import build_engine
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-prod-checks"  # noqa: S105 - tests only

@@ -28,7 +28,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import TextClause, delete, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.models import Base
 from scripts.scratch import execute, make_settings
 

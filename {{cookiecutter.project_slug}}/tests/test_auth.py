@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Executable, delete, update
 
-from {{ cookiecutter.package_name }} import security
-from {{ cookiecutter.package_name }}.db import utcnow
+from {{ cookiecutter.package_name }}.core import security
+from {{ cookiecutter.package_name }}.core.db import utcnow
 from {{ cookiecutter.package_name }}.users.models import User
 from scripts.scratch import TEST_JWT_SECRET
 from tests.helpers import PASSWORD, AuthHeaders, assert_error

@@ -22,7 +22,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.config import get_settings
 from {{ cookiecutter.package_name }}.copy_db.checksum import (
     Checksum,
     TableResult,
@@ -35,7 +34,8 @@ from {{ cookiecutter.package_name }}.copy_db.checksum import (
 from {{ cookiecutter.package_name }}.copy_db.cli import main as copy_db
 from {{ cookiecutter.package_name }}.copy_db.progress import Progress
 from {{ cookiecutter.package_name }}.copy_db.report import print_report
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core.config import get_settings
+from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Base

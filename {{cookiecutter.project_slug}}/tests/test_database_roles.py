@@ -24,10 +24,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 from structlog.testing import capture_logs
 
-from {{ cookiecutter.package_name }} import db
-from {{ cookiecutter.package_name }}.aws import database_auth_token
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core import db
+from {{ cookiecutter.package_name }}.core.aws import database_auth_token
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, grant_app_role, upgrade
 from {{ cookiecutter.package_name }}.models import Base

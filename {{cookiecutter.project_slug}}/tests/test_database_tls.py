@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from {{ cookiecutter.package_name }} import config
-from {{ cookiecutter.package_name }}.config import SettingsError, SslMode
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core import config
+from {{ cookiecutter.package_name }}.core.config import SettingsError, SslMode
+from {{ cookiecutter.package_name }}.core.db import build_engine
 from scripts.scratch import make_settings
 from tests.helpers import Authority, serving
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-import {{ cookiecutter.package_name }}.aws as aws
+import {{ cookiecutter.package_name }}.core.aws as aws
 from deploy.package import (
     SECTION,
     SHF_ALLOC,

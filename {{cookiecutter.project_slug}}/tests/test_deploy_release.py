@@ -17,7 +17,7 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-import {{ cookiecutter.package_name }}.config as app_config
+import {{ cookiecutter.package_name }}.core.config as app_config
 from deploy import functions, services, smoke
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws

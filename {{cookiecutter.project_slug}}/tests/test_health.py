@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 from structlog.testing import capture_logs
 
-from {{ cookiecutter.package_name }} import db
+from {{ cookiecutter.package_name }}.core import db
 from {{ cookiecutter.package_name }}.main import create_app
 from scripts.scratch import POSTGRES_URL, execute, make_settings
 from tests.helpers import assert_error

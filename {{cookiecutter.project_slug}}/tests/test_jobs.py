@@ -26,8 +26,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from structlog.testing import capture_logs
 
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import Database
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import Database
 {% if cookiecutter.use_s3_uploads == "y" -%}
 from {{ cookiecutter.package_name }}.jobs.base import Job, JobContext, JobError, RejectedMessageError
 {% else -%}
@@ -301,7 +301,7 @@ class TestOnSqs:
         environment = worker_environment(
             ENVIRONMENT="test",
             LOG_JSON="true",
-            DATABASE_URL=sqs_settings.database_url,
+            DATABASE_URL=sqs_settings.raw_database_url,
             DB_SSL="disable",
             JWT_SECRET=TEST_JWT_SECRET,
             AWS_ENDPOINT_URL=sqs_settings.aws_endpoint_url,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.lambda_handler import LambdaHandler, http_handler, migrate
 from {{ cookiecutter.package_name }}.main import create_app
 from scripts.scratch import BACKENDS, fresh_database
@@ -143,7 +143,7 @@ def test_alb_event(handler: LambdaHandler) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_migrate_handler(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from {{ cookiecutter.package_name }}.config import get_settings
+    from {{ cookiecutter.package_name }}.core.config import get_settings
 
     with fresh_database(backend, tmp_path) as url:
         monkeypatch.setenv("DATABASE_URL", url)

@@ -10,8 +10,8 @@ import structlog
 from fastapi.testclient import TestClient
 from watchtower import WatchtowerWarning
 
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.logs import REDACTED, configure_logging, flush_logs, redact
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.logs import REDACTED, configure_logging, flush_logs, redact
 from {{ cookiecutter.package_name }}.main import create_app
 from scripts.scratch import TEST_REGION
 

@@ -20,9 +20,9 @@ from sqlalchemy import TextClause
 from sqlalchemy.engine import make_url
 from structlog.testing import capture_logs
 
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.core.config import Settings
 {%- if cookiecutter.use_background_jobs == "y" %}
-from {{ cookiecutter.package_name }}.db import Database, utcnow
+from {{ cookiecutter.package_name }}.core.db import Database, utcnow
 from {{ cookiecutter.package_name }}.jobs.base import JobContext
 from {{ cookiecutter.package_name }}.jobs.registry import run_message
 {%- endif %}

@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.config import SettingsError
-from {{ cookiecutter.package_name }}.db import database_url
+from {{ cookiecutter.package_name }}.core.config import SettingsError
+from {{ cookiecutter.package_name }}.core.db import database_url
+from {{ cookiecutter.package_name }}.core.security import signing_key
 from {{ cookiecutter.package_name }}.main import create_app
-from {{ cookiecutter.package_name }}.security import signing_key
 from scripts.scratch import TEST_REGION, make_settings
 from tests.helpers import PASSWORD
 

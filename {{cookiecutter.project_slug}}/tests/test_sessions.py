@@ -12,9 +12,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import Database, ReadOnlySession, ReadOnlySessionError
-from {{ cookiecutter.package_name }}.deps import get_session
+from {{ cookiecutter.package_name }}.api.deps import get_session
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import Database, ReadOnlySession, ReadOnlySessionError
 from {{ cookiecutter.package_name }}.users.models import User
 
 

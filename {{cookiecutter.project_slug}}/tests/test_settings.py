@@ -9,21 +9,26 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.config import (
+from {{ cookiecutter.package_name }}.core.config import (
     DEV_JWT_SECRET,
     Settings,
     SettingsError,
     get_settings,
     is_sqlite_url,
 )
-from {{ cookiecutter.package_name }}.db import database_url
+from {{ cookiecutter.package_name }}.core.db import database_url
+
+# Each setting's environment variable: its field's alias where it has one (DATABASE_URL).
+VARIABLES = {
+    str(field.validation_alias or name).upper() for name, field in Settings.model_fields.items()
+}
 
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     """A clean environment for get_settings(): no .env file, no inherited app variables."""
     for name in list(os.environ):
-        if name in Settings.model_fields or name.lower() in Settings.model_fields:
+        if name.upper() in VARIABLES:
             monkeypatch.delenv(name)
     monkeypatch.setitem(Settings.model_config, "env_file", None)
     # Deployed environments require the AWS resources the options use; give them one each.
@@ -37,8 +42,8 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 def test_defaults_are_local_sqlite(env: pytest.MonkeyPatch) -> None:
     settings = get_settings()
     assert settings.environment == "local"
-    assert settings.database_url == "sqlite+aiosqlite:///./app.db"
-    assert is_sqlite_url(settings.database_url)
+    assert settings.raw_database_url == "sqlite+aiosqlite:///./app.db"
+    assert is_sqlite_url(settings.raw_database_url)
     assert settings.log_json is False
     assert settings.cors_origins == []
 
@@ -59,14 +64,14 @@ def test_settings_are_read_once(env: pytest.MonkeyPatch) -> None:
 )
 def test_database_url_is_normalised(env: pytest.MonkeyPatch, given: str, expected: str) -> None:
     env.setenv("DATABASE_URL", given)
-    assert get_settings().database_url == expected
+    assert get_settings().raw_database_url == expected
 
 
 def test_sslmode_in_url_becomes_db_ssl(env: pytest.MonkeyPatch) -> None:
     env.setenv("DATABASE_URL", "postgresql://u:p@db/app?sslmode=require&application_name=x")
     settings = get_settings()
     assert settings.db_ssl == "require"
-    assert settings.database_url == "postgresql+asyncpg://u:p@db/app?application_name=x"
+    assert settings.raw_database_url == "postgresql+asyncpg://u:p@db/app?application_name=x"
 
 
 def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
@@ -217,5 +222,5 @@ def test_env_example_documents_every_setting() -> None:
     example = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
     documented = set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", example, re.MULTILINE))
     # Set by the Lambda runtime, never by hand.
-    expected = {name.upper() for name in Settings.model_fields} - {"AWS_LAMBDA_FUNCTION_NAME"}
+    expected = VARIABLES - {"AWS_LAMBDA_FUNCTION_NAME"}
     assert documented == expected

@@ -17,15 +17,16 @@ import snapshot_restore_py
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }} import aws, snapstart
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }} import snapstart
+from {{ cookiecutter.package_name }}.core import aws
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.security import signing_key
 from {{ cookiecutter.package_name }}.lambda_handler import (
     LambdaHandler,
     http_handler,
     run_in_container_loop,
 )
 from {{ cookiecutter.package_name }}.main import create_app
-from {{ cookiecutter.package_name }}.security import signing_key
 from scripts.scratch import TEST_REGION, make_settings
 from tests.test_lambda import FakeContext, http_v2
 from tests.test_secrets import create_secret
@@ -161,7 +162,7 @@ def test_a_restored_copy_opens_resolves_and_reads_its_own(
         "secretsmanager", secret_settings.aws_region, secret_settings.aws_endpoint_url
     )
     assert own_client is not inherited_client
-    if make_url(secret_settings.database_url).get_dialect().driver == "asyncpg":
+    if make_url(secret_settings.raw_database_url).get_dialect().driver == "asyncpg":
         # Dropped, not closed: closing would end the session of every copy sharing it.
         assert not inherited.is_closed()
         run_in_container_loop(inherited.close())

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from {{ cookiecutter.package_name }} import db
-from {{ cookiecutter.package_name }}.db import build_engine, journal_mode
+from {{ cookiecutter.package_name }}.core import db
+from {{ cookiecutter.package_name }}.core.db import build_engine, journal_mode
 from scripts.scratch import make_settings
 
 # /proc/self/mounts in a Fargate task with the EFS volume at /data (TLS: through the

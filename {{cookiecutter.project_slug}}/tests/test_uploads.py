@@ -20,8 +20,8 @@ from botocore.stub import Stubber
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.aws import s3_client
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.core.aws import s3_client
+from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.uploads import storage
 from {{ cookiecutter.package_name }}.uploads.service import safe_filename

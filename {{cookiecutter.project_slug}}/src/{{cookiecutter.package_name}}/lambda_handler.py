@@ -26,11 +26,11 @@ from mangum import Mangum
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from {{ cookiecutter.package_name }} import snapstart
+from {{ cookiecutter.package_name }}.core.logs import flush_logs
 {% if cookiecutter.use_background_jobs == "y" -%}
 from {{ cookiecutter.package_name }}.jobs.base import JobContext
 from {{ cookiecutter.package_name }}.jobs.registry import run_message
 {% endif -%}
-from {{ cookiecutter.package_name }}.logs import flush_logs
 from {{ cookiecutter.package_name }}.main import app
 
 _loop: asyncio.AbstractEventLoop | None = None

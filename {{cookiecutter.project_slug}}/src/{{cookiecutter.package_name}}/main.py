@@ -12,17 +12,17 @@ import structlog
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from {{ cookiecutter.package_name }} import health
-from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_settings
-from {{ cookiecutter.package_name }}.db import Database, database_url
-from {{ cookiecutter.package_name }}.errors import install_error_handlers
+from {{ cookiecutter.package_name }}.api import health
+from {{ cookiecutter.package_name }}.core.config import Settings, SettingsError, get_settings
+from {{ cookiecutter.package_name }}.core.db import Database, database_url
+from {{ cookiecutter.package_name }}.core.errors import install_error_handlers
+from {{ cookiecutter.package_name }}.core.logs import RequestContextMiddleware, configure_logging
+from {{ cookiecutter.package_name }}.core.security import signing_key
 from {{ cookiecutter.package_name }}.items.routes import router as items_router
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.jobs.base import JobContext
 from {{ cookiecutter.package_name }}.jobs.queue import job_queue
 {%- endif %}
-from {{ cookiecutter.package_name }}.logs import RequestContextMiddleware, configure_logging
-from {{ cookiecutter.package_name }}.security import signing_key
 {%- if cookiecutter.use_s3_uploads == "y" %}
 from {{ cookiecutter.package_name }}.uploads.routes import router as uploads_router
 {%- endif %}

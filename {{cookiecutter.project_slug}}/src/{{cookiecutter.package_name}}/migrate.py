@@ -29,8 +29,8 @@ from alembic.util import CommandError
 from sqlalchemy import Column, MetaData, String, Table, delete, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 
-from {{ cookiecutter.package_name }}.config import Settings, SettingsError, get_settings
-from {{ cookiecutter.package_name }}.logs import configure_logging
+from {{ cookiecutter.package_name }}.core.config import Settings, SettingsError, get_settings
+from {{ cookiecutter.package_name }}.core.logs import configure_logging
 
 log = structlog.get_logger(__name__)
 

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from sqlalchemy.orm import configure_mappers
 
-from {{ cookiecutter.package_name }} import aws
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import Database, load_driver
+from {{ cookiecutter.package_name }}.core import aws
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import Database, load_driver
 
 if TYPE_CHECKING:  # lambda_handler imports this module
     from {{ cookiecutter.package_name }}.lambda_handler import LambdaHandler

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from {{ cookiecutter.package_name }}.aws import sqs_client
-from {{ cookiecutter.package_name }}.config import SettingsError, get_settings
-from {{ cookiecutter.package_name }}.db import Database, database_url
+from {{ cookiecutter.package_name }}.core.aws import sqs_client
+from {{ cookiecutter.package_name }}.core.config import SettingsError, get_settings
+from {{ cookiecutter.package_name }}.core.db import Database, database_url
+from {{ cookiecutter.package_name }}.core.logs import configure_logging, flush_logs
 from {{ cookiecutter.package_name }}.jobs.base import Job, JobContext
 from {{ cookiecutter.package_name }}.jobs.registry import JOBS, run_message
-from {{ cookiecutter.package_name }}.logs import configure_logging, flush_logs
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef

@@ -26,7 +26,7 @@ locals {
   database_app_user = "app_user"
 {%- endif %}
 
-  # What the app reads (config.py). Secrets travel as ARNs the app resolves itself, so
+  # What the app reads (core/config.py). Secrets travel as ARNs the app resolves itself, so
   # no secret value sits in the task definition, the function or the state. There is no
   # CLOUDWATCH_LOG_GROUP: {% if ecs %}the awslogs driver{% else %}Lambda{% endif %} already stores the app's stdout in CloudWatch,
   # and shipping the lines as well would store each of them twice.

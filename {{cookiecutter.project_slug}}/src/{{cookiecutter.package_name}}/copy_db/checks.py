@@ -16,14 +16,14 @@ from sqlalchemy import inspect as inspect_database
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from {{ cookiecutter.package_name }}.config import (
+from {{ cookiecutter.package_name }}.core.config import (
     Settings,
     SettingsError,
     describe,
     get_settings,
     normalise_database_url,
 )
-from {{ cookiecutter.package_name }}.db import database_url
+from {{ cookiecutter.package_name }}.core.db import database_url
 from {{ cookiecutter.package_name }}.migrate import BOOKKEEPING_TABLES, alembic_config
 
 

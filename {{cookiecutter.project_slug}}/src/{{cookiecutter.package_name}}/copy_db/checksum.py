@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from {{ cookiecutter.package_name }}.copy_db import BATCH_SIZE
-from {{ cookiecutter.package_name }}.db import UTCDateTime
+from {{ cookiecutter.package_name }}.core.db import UTCDateTime
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -15,7 +15,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.copy_db import BATCH_SIZE
 from {{ cookiecutter.package_name }}.copy_db.checks import (
     CopyRefusedError,
@@ -27,7 +26,8 @@ from {{ cookiecutter.package_name }}.copy_db.checks import (
 from {{ cookiecutter.package_name }}.copy_db.checksum import Checksum, TableResult, primary_key_order, verify
 from {{ cookiecutter.package_name }}.copy_db.progress import Progress
 from {{ cookiecutter.package_name }}.copy_db.report import describe_error, print_failure, print_plan, print_report
-from {{ cookiecutter.package_name }}.db import build_engine
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import alembic_config
 from {{ cookiecutter.package_name }}.models import Base
 

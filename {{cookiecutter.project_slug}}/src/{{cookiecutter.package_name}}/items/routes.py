@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from {{ cookiecutter.package_name }}.deps import CurrentUser, SessionDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep
+from {{ cookiecutter.package_name }}.api.fields import Limit, Offset, ResourceId
 from {{ cookiecutter.package_name }}.items import service
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.items.schemas import ItemCreate, ItemPage, ItemRead, ItemUpdate
-from {{ cookiecutter.package_name }}.schemas import Limit, Offset, ResourceId
 
 router = APIRouter(prefix="/items", tags=["items"])
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from {{ cookiecutter.package_name }}.schemas import LongText, PageMeta, Title
+from {{ cookiecutter.package_name }}.api.fields import LongText, PageMeta, Title
 
 
 class ItemCreate(BaseModel):

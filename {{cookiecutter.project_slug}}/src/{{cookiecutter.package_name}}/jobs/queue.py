@@ -7,8 +7,8 @@ import contextlib
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from {{ cookiecutter.package_name }}.aws import sqs_client
-from {{ cookiecutter.package_name }}.errors import ServiceUnavailableError
+from {{ cookiecutter.package_name }}.core.aws import sqs_client
+from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError
 from {{ cookiecutter.package_name }}.jobs.base import Job, JobContext, JobQueue
 from {{ cookiecutter.package_name }}.jobs.registry import run_message
 

@@ -10,8 +10,8 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from {{ cookiecutter.package_name }}.config import Settings, get_settings
-from {{ cookiecutter.package_name }}.db import build_engine, database_url
+from {{ cookiecutter.package_name }}.core.config import Settings, get_settings
+from {{ cookiecutter.package_name }}.core.db import build_engine, database_url
 from {{ cookiecutter.package_name }}.migrate import (
     BOOKKEEPING_TABLES,
     grant_app_role,

@@ -8,7 +8,7 @@ from typing import ClassVar
 import structlog
 from sqlalchemy import update
 
-from {{ cookiecutter.package_name }}.db import utcnow
+from {{ cookiecutter.package_name }}.core.db import utcnow
 from {{ cookiecutter.package_name }}.jobs.base import Job, JobContext, JobError
 from {{ cookiecutter.package_name }}.uploads import storage
 from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from {{ cookiecutter.package_name }}.db import Base, utcnow
+from {{ cookiecutter.package_name }}.core.db import Base, utcnow
 
 
 class UploadStatus(enum.StrEnum):

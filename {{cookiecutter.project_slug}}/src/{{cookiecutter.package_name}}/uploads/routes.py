@@ -5,11 +5,11 @@ import uuid
 from fastapi import APIRouter, status
 
 {% if cookiecutter.use_background_jobs == "y" -%}
-from {{ cookiecutter.package_name }}.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
 {% else -%}
-from {{ cookiecutter.package_name }}.deps import CurrentUser, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep, SettingsDep
 {% endif -%}
-from {{ cookiecutter.package_name }}.schemas import Limit, Offset
+from {{ cookiecutter.package_name }}.api.fields import Limit, Offset
 from {{ cookiecutter.package_name }}.uploads import service, storage
 from {{ cookiecutter.package_name }}.uploads.models import Upload
 from {{ cookiecutter.package_name }}.uploads.schemas import (

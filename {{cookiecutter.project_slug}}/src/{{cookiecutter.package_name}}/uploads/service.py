@@ -10,9 +10,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import fetch_page, utcnow
-from {{ cookiecutter.package_name }}.errors import ConflictError, InvalidInputError, NotFoundError
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import fetch_page, utcnow
+from {{ cookiecutter.package_name }}.core.errors import ConflictError, InvalidInputError, NotFoundError
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.jobs.base import JobQueue
 {%- endif %}

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from {{ cookiecutter.package_name }}.aws import s3_client
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.errors import ServiceUnavailableError
+from {{ cookiecutter.package_name }}.core.aws import s3_client
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError

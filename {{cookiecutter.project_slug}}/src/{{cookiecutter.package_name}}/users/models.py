@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from {{ cookiecutter.package_name }}.db import Base, utcnow
+from {{ cookiecutter.package_name }}.core.db import Base, utcnow
 
 MAX_EMAIL_LENGTH = 320
 

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 {% if cookiecutter.use_background_jobs == "y" -%}
-from {{ cookiecutter.package_name }}.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
 {% else -%}
-from {{ cookiecutter.package_name }}.deps import CurrentUser, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep, SettingsDep
 {% endif -%}
-from {{ cookiecutter.package_name }}.security import create_access_token
+from {{ cookiecutter.package_name }}.core.security import create_access_token
 from {{ cookiecutter.package_name }}.users import service
 from {{ cookiecutter.package_name }}.users.models import User
 from {{ cookiecutter.package_name }}.users.schemas import Token, UserCreate, UserRead

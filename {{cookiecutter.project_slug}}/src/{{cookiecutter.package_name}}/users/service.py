@@ -10,25 +10,25 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from {{ cookiecutter.package_name }}.api.fields import MAX_ID
 {% if cookiecutter.use_background_jobs == "y" -%}
-from {{ cookiecutter.package_name }}.db import utcnow
-from {{ cookiecutter.package_name }}.errors import (
+from {{ cookiecutter.package_name }}.core.db import utcnow
+from {{ cookiecutter.package_name }}.core.errors import (
     ConflictError,
     ServiceUnavailableError,
     UnauthorizedError,
 )
-from {{ cookiecutter.package_name }}.jobs.base import JobQueue
 {% else -%}
-from {{ cookiecutter.package_name }}.errors import ConflictError, UnauthorizedError
+from {{ cookiecutter.package_name }}.core.errors import ConflictError, UnauthorizedError
 {% endif -%}
-from {{ cookiecutter.package_name }}.schemas import MAX_ID
-from {{ cookiecutter.package_name }}.security import (
+from {{ cookiecutter.package_name }}.core.security import (
     hash_password,
     needs_rehash,
     spend_verification_time,
     verify_password,
 )
 {%- if cookiecutter.use_background_jobs == "y" %}
+from {{ cookiecutter.package_name }}.jobs.base import JobQueue
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 {%- endif %}
 from {{ cookiecutter.package_name }}.users.models import MAX_EMAIL_LENGTH, User

@@ -9,13 +9,13 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db import Database
-from {{ cookiecutter.package_name }}.errors import UnauthorizedError
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import Database
+from {{ cookiecutter.package_name }}.core.errors import UnauthorizedError
+from {{ cookiecutter.package_name }}.core.security import access_token_subject
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.jobs.base import JobQueue
 {%- endif %}
-from {{ cookiecutter.package_name }}.security import access_token_subject
 from {{ cookiecutter.package_name }}.users.models import User
 from {{ cookiecutter.package_name }}.users.service import user_for_token_subject
 

@@ -24,7 +24,7 @@ import structlog
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.core.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's id only if it cannot forge log structure or bloat every line.
@@ -137,7 +137,7 @@ def _cloudwatch(settings: Settings) -> Destination:
     # Imported here: watchtower loads boto3, which only CloudWatch users should pay for.
     import watchtower
 
-    from {{ cookiecutter.package_name }}.aws import logs_client
+    from {{ cookiecutter.package_name }}.core.aws import logs_client
 
     handler = watchtower.CloudWatchLogHandler(
         log_group_name=settings.cloudwatch_log_group,

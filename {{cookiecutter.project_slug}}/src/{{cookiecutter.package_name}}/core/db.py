@@ -36,8 +36,8 @@ from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
-from {{ cookiecutter.package_name }}.aws import database_auth_token, read_json_secret
-from {{ cookiecutter.package_name }}.config import (
+from {{ cookiecutter.package_name }}.core.aws import database_auth_token, read_json_secret
+from {{ cookiecutter.package_name }}.core.config import (
     POSTGRES_DRIVER,
     VERIFYING_SSL_MODES,
     Settings,
@@ -121,7 +121,7 @@ def database_url(settings: Settings) -> str:
             database=settings.database_name,
         ).render_as_string(hide_password=False)
     if not settings.database_secret_arn:
-        return settings.database_url
+        return settings.raw_database_url
     secret = read_json_secret(settings, settings.database_secret_arn, "DATABASE_SECRET_ARN")
     parts = {
         "username": secret.get("username"),
@@ -154,7 +154,7 @@ def load_driver(settings: Settings) -> None:
     """Imports the configured database's driver and SQLAlchemy dialect, as the first
     connection would, without connecting or reading a secret."""
     secret_or_iam = settings.database_secret_arn or settings.database_iam_user
-    url = URL.create(POSTGRES_DRIVER) if secret_or_iam else make_url(settings.database_url)
+    url = URL.create(POSTGRES_DRIVER) if secret_or_iam else make_url(settings.raw_database_url)
     url.get_dialect().import_dbapi()
 
 

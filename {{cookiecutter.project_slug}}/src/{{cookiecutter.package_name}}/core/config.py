@@ -36,8 +36,9 @@ VERIFYING_SSL_MODES = frozenset({"verify-ca", "verify-full"})
 # libpq's sslrootcert=system: the operating system's trust store.
 SYSTEM_TRUST_STORE = "system"
 # The authorities of every RDS and Aurora server certificate, packaged with the app so the
-# wheel, the Lambda zip and the image all carry them: `make rds-ca` fetches the bundle.
-RDS_CA_BUNDLE = Path(__file__).with_name("rds-ca-bundle.pem")
+# wheel, the Lambda zip and the image all carry them: `make rds-ca` fetches the bundle
+# into the package's root, beside main.py.
+RDS_CA_BUNDLE = Path(__file__).parents[1] / "rds-ca-bundle.pem"
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 {%- if cookiecutter.use_background_jobs == "y" %}
 JobsBackend = Literal["inline", "sqs"]
@@ -57,7 +58,11 @@ class Settings(BaseSettings):
 
     environment: Environment = "local"
 
-    database_url: str = Field("sqlite+aiosqlite:///./app.db", repr=False)
+    # DATABASE_URL as given. It is the URL to connect to only when neither
+    # DATABASE_SECRET_ARN nor DATABASE_IAM_USER is set: connect with db.database_url().
+    raw_database_url: str = Field(
+        "sqlite+aiosqlite:///./app.db", validation_alias="database_url", repr=False
+    )
     # An RDS-format secret (username, password, host, port, dbname) that builds the Postgres
     # URL instead; DATABASE_HOST/PORT/NAME override what the secret holds (RDS-managed
     # secrets hold only the username and password).
@@ -132,7 +137,7 @@ class Settings(BaseSettings):
     jobs_batch_timeout_seconds: int = Field(30, ge=1, le=MAX_JOB_BATCH_SECONDS)
 {%- endif %}
 
-    @field_validator("database_url")
+    @field_validator("raw_database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
         return normalise_database_url(value).render_as_string(hide_password=False)
@@ -180,12 +185,12 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _apply_url_sslmode(self) -> Settings:
         # `?sslmode=` is libpq syntax that asyncpg rejects; honour it as DB_SSL instead.
-        url = make_url(self.database_url)
+        url = make_url(self.raw_database_url)
         sslmode = url.query.get("sslmode")
         if sslmode is not None:
             if "db_ssl" not in self.model_fields_set:
                 self.db_ssl = self._valid_sslmode(sslmode)
-            self.database_url = url.difference_update_query(["sslmode"]).render_as_string(
+            self.raw_database_url = url.difference_update_query(["sslmode"]).render_as_string(
                 hide_password=False
             )
         return self
@@ -234,7 +239,7 @@ class Settings(BaseSettings):
     def _one_source_per_secret(self) -> Settings:
         if self.jwt_secret_arn and "jwt_secret" in self.model_fields_set:
             raise ValueError("JWT_SECRET_ARN: set either JWT_SECRET or JWT_SECRET_ARN, not both")
-        if self.database_secret_arn and "database_url" in self.model_fields_set:
+        if self.database_secret_arn and "raw_database_url" in self.model_fields_set:
             raise ValueError(
                 "DATABASE_SECRET_ARN: set either DATABASE_URL or DATABASE_SECRET_ARN, not both"
             )
@@ -244,7 +249,7 @@ class Settings(BaseSettings):
     def _iam_user_needs_a_server(self) -> Settings:
         if not self.database_iam_user:
             return self
-        if self.database_secret_arn or "database_url" in self.model_fields_set:
+        if self.database_secret_arn or "raw_database_url" in self.model_fields_set:
             raise ValueError(
                 "DATABASE_IAM_USER: set it instead of DATABASE_URL and DATABASE_SECRET_ARN"
             )

@@ -7,8 +7,8 @@ import asyncio
 import structlog
 from fastapi import APIRouter
 
-from {{ cookiecutter.package_name }}.deps import DatabaseDep
-from {{ cookiecutter.package_name }}.errors import ServiceUnavailableError
+from {{ cookiecutter.package_name }}.api.deps import DatabaseDep
+from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError
 
 DB_CHECK_TIMEOUT_SECONDS = 5
 

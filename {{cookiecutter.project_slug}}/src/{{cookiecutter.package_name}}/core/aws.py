@@ -10,7 +10,7 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
-from {{ cookiecutter.package_name }}.config import Settings, SettingsError
+from {{ cookiecutter.package_name }}.core.config import Settings, SettingsError
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 {%- if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" %}
 import uuid
 {%- endif %}
@@ -119,10 +118,7 @@ def jobs_queue(moto_url: str) -> str:
 @pytest.fixture
 def unused_port() -> int:
     """A loopback port nothing listens on (connections are refused at once)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+    return server.free_port()
 
 
 @pytest.fixture

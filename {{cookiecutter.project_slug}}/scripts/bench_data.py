@@ -37,9 +37,12 @@ class Dataset:
         url = make_url(self.database_url).set(drivername="postgresql")
         return url.render_as_string(hide_password=False)
 
-    def app_environment(self) -> dict[str, str]:
-        """The app's settings: a deployed environment's, with TLS off on loopback."""
+    def app_environment(self, pool_size: int | None = None) -> dict[str, str]:
+        """The app's settings: a deployed environment's, with TLS off on loopback;
+        `pool_size` connections at most when given, else the app's own pool."""
+        pool = {"DB_POOL_SIZE": str(pool_size), "DB_MAX_OVERFLOW": "0"} if pool_size else {}
         return {
+            **pool,
             "ENVIRONMENT": "dev",
             "DATABASE_URL": self.database_url,
             "DB_SSL": "disable",

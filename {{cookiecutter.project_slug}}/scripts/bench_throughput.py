@@ -14,8 +14,10 @@ alternate the servers (each figure is the median of its rounds):
 - `GET /health`, no I/O, against bare FastAPI's.
 
 The app runs as deployed (JSON access line per request, its pool check, its pool size);
-the baselines' pools are as large. A response other than 200 stops the benchmark. Run as
-a module from the project root. Prints figures and ratios: a benchmark, not a test.
+the baselines' pools are as large. `--pool-size` sets all three pools instead (a smoke
+run beside other Postgres clients keeps under the server's max_connections). A response
+other than 200 stops the benchmark. Run as a module from the project root. Prints figures
+and ratios: a benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from emulator.server import free_port
 from scripts.bench_data import LIST_PATH, dataset, figure
 from scripts.scratch import POSTGRES_URL
 
@@ -43,12 +45,6 @@ ROUNDS = 3
 PATHS = (LIST_PATH, "/health/db", "/health")
 MAX_WARM_UP_SECONDS = 1.0
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -125,6 +121,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--server", default=POSTGRES_URL, help="default: TEST_DATABASE_URL")
+    parser.add_argument(
+        "--pool-size", type=int, help="connections per server (default: the app's settings)"
+    )
     options = parser.parse_args()
     if not options.server:
         parser.error("give --server postgresql://… or set TEST_DATABASE_URL")
@@ -133,11 +132,15 @@ def main() -> None:
     from {{ cookiecutter.package_name }}.core.config import Settings
 
     defaults = Settings(_env_file=None, environment="test")
-    pool_size = defaults.db_pool_size + defaults.db_max_overflow
+    pool_size = options.pool_size or defaults.db_pool_size + defaults.db_max_overflow
     rates: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as workdir, dataset(options.server, Path(workdir)) as data:
         servers = {
-            "app": ("{{ cookiecutter.package_name }}.main:app", data.app_environment(), PATHS),
+            "app": (
+                "{{ cookiecutter.package_name }}.main:app",
+                data.app_environment(options.pool_size),
+                PATHS,
+            ),
             "asyncpg": ("scripts.baseline_app:app", data.baseline_environment(pool_size), PATHS),
             # Bare FastAPI's /health is the same on either library: measured once.
             "sqlalchemy": (

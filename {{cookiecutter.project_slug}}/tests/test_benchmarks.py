@@ -54,8 +54,16 @@ def test_cold_start_benchmark_prints_its_figures() -> None:
 
 def test_api_benchmark_prints_its_figures() -> None:
     needs_postgres()
+    # Small pools: another suite may share the Postgres server (100 connections).
     figures = run_benchmark(
-        "-m", "scripts.bench_throughput", "--seconds", "0.3", "--server", POSTGRES_URL
+        "-m",
+        "scripts.bench_throughput",
+        "--seconds",
+        "0.3",
+        "--pool-size",
+        "4",
+        "--server",
+        POSTGRES_URL,
     )
     for name in ("items list", "health/db"):
         assert figures[f"ratio {name} app / baseline"] > 0

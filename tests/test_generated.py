@@ -112,7 +112,7 @@ def test_served_app_works_end_to_end(tmp_path: Path, cookiecutter_config: Path) 
         status, item = call("POST", f"{base}/api/v1/items", b'{"title": "first"}', auth)
         assert status == 201, item
         status, page = call("GET", f"{base}/api/v1/items", headers=auth)
-        assert (status, page["total"], page["items"][0]["title"]) == (200, 1, "first")
+        assert (status, len(page["items"]), page["items"][0]["title"]) == (200, 1, "first")
         status, docs = call("GET", f"{base}/openapi.json")
         assert status == 200
         assert "/api/v1/items" in docs["paths"]

@@ -1,6 +1,6 @@
 """The floors the benchmarks measure the app against: FastAPI, Mangum and PyJWT serving
-the app's authenticated item list with the same three queries (the user, the count, the
-page), `/health/db` as a bare `SELECT 1` and `/health` with no I/O. Nothing else: no
+the app's authenticated item list with the same two queries (the user, the page after
+the cursor), `/health/db` as a bare `SELECT 1` and `/health` with no I/O. Nothing else: no
 settings, ORM, logging, request id or error envelope. BASELINE_LIBRARY picks what runs
 the queries:
 
@@ -19,7 +19,9 @@ JWT_SECRET.
 
 from __future__ import annotations
 
+import base64
 import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -30,10 +32,9 @@ from mangum import Mangum
 
 SQLALCHEMY = "sqlalchemy"
 USER = "SELECT * FROM users WHERE id = $1"
-COUNT = "SELECT count(*) FROM items WHERE owner_id = $1"
 PAGE = (
     "SELECT id, title, description, created_at, updated_at FROM items"
-    " WHERE owner_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
+    " WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3"
 )
 
 Fetch = Callable[..., Awaitable[list[dict[str, Any]]]]
@@ -86,7 +87,7 @@ async def connection() -> AsyncIterator[Fetch]:
 
 @app.get("/api/v1/items")
 async def list_items(
-    authorization: Annotated[str, Header()], limit: int = 20, offset: int = 0
+    authorization: Annotated[str, Header()], limit: int = 20, cursor: str | None = None
 ) -> dict[str, Any]:
     try:
         claims = jwt.decode(
@@ -98,13 +99,16 @@ async def list_items(
     except jwt.InvalidTokenError:
         raise HTTPException(401) from None
     async with connection() as fetch:
-        users = await fetch(USER, int(claims["sub"]))
+        users = await fetch(USER, uuid.UUID(claims["sub"]))
         if not users or not users[0]["is_active"]:
             raise HTTPException(401)
-        owner = users[0]["id"]
-        total = (await fetch(COUNT, owner))[0]["count"]
-        items = await fetch(PAGE, owner, limit, offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+        after = uuid.UUID(bytes=base64.urlsafe_b64decode(cursor + "==")) if cursor else None
+        items = await fetch(PAGE, users[0]["id"], after, limit + 1)
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        next_cursor = base64.urlsafe_b64encode(items[-1]["id"].bytes).rstrip(b"=").decode()
+    return {"items": items, "limit": limit, "next_cursor": next_cursor}
 
 
 @app.get("/health/db")

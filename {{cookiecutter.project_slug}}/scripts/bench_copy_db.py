@@ -24,6 +24,7 @@ from sqlalchemy import insert
 
 from {{ cookiecutter.package_name }}.copy_db.cli import main as copy_db
 from {{ cookiecutter.package_name }}.core.db import build_engine
+from {{ cookiecutter.package_name }}.core.ids import new_id
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from {{ cookiecutter.package_name }}.models import Item, User
 from scripts.scratch import POSTGRES_URL, fresh_database, make_settings
@@ -37,6 +38,7 @@ async def fill(database_url: str, items: int) -> int:
     """Adds `items` items and their users; returns how many rows that is."""
     users = max(items // ITEMS_PER_USER, 1)
     start = datetime(2026, 1, 1, tzinfo=UTC)
+    user_ids = [new_id() for _ in range(users)]
     engine = build_engine(make_settings(database_url), pooled=False)
     try:
         async with engine.begin() as conn:
@@ -44,7 +46,7 @@ async def fill(database_url: str, items: int) -> int:
                 insert(User),
                 [
                     {
-                        "id": n + 1,
+                        "id": user_ids[n],
                         "email": f"user{n}@example.com",
                         "password_hash": "not-a-hash",  # nobody logs in
                         "is_active": n % 10 != 0,
@@ -56,7 +58,7 @@ async def fill(database_url: str, items: int) -> int:
             for first in range(0, items, INSERT_BATCH):
                 rows = [
                     {
-                        "owner_id": n % users + 1,
+                        "owner_id": user_ids[n % users],
                         "title": f"Item {n} ✓",
                         "description": None if n % 3 == 0 else "ünïcödé " * 8,
                         "created_at": start + timedelta(seconds=n),

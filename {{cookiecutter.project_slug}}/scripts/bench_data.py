@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from {{ cookiecutter.package_name }}.core.db import build_engine
+from {{ cookiecutter.package_name }}.core.ids import new_id
 from {{ cookiecutter.package_name }}.core.security import create_access_token
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.migrate import upgrade
@@ -61,16 +63,17 @@ class Dataset:
         }
 
 
-async def _fill(database_url: str) -> int:
+async def _fill(database_url: str) -> uuid.UUID:
     """Two users with ITEMS_PER_USER items each; returns the first user's id."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
+    user_ids = [new_id(), new_id()]
     engine = build_engine(make_settings(database_url), pooled=False)
     try:
         async with engine.begin() as conn:
-            for n in (1, 2):
+            for n, user_id in enumerate(user_ids, start=1):
                 await conn.execute(
                     insert(User).values(
-                        id=n,
+                        id=user_id,
                         email=f"bench{n}@example.com",
                         # Nobody logs in: the benchmark makes the token itself.
                         password_hash="not-a-hash",  # noqa: S106
@@ -81,7 +84,7 @@ async def _fill(database_url: str) -> int:
                     insert(Item),
                     [
                         {
-                            "owner_id": n,
+                            "owner_id": user_id,
                             "title": f"Item {i}",
                             "description": "A benchmark item " * 4,
                             "created_at": start + timedelta(seconds=i),
@@ -92,7 +95,7 @@ async def _fill(database_url: str) -> int:
                 )
     finally:
         await engine.dispose()
-    return 1
+    return user_ids[0]
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -142,9 +143,9 @@ def test_me_requires_a_valid_token(client: TestClient) -> None:
         token(user_id, expires_in=-hour),
         token(user_id, secret="another-secret-of-sufficient-length", expires_in=hour),
         jwt.encode({"sub": user_id, "exp": utcnow() + hour}, "", algorithm="none"),
-        token("999999", expires_in=hour),
-        token("not-a-number", expires_in=hour),
-        token("99999999999999999999", expires_in=hour),
+        token(str(uuid.uuid4()), expires_in=hour),
+        token("not-an-id", expires_in=hour),
+        token("42", expires_in=hour),  # an integer id, as tokens before UUID ids named users
     ]
     bad_headers = [
         {},

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
@@ -37,7 +38,7 @@ from {{ cookiecutter.package_name }}.copy_db.report import print_report
 from {{ cookiecutter.package_name }}.core.config import get_settings
 from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
-from {{ cookiecutter.package_name }}.migrate import upgrade
+from {{ cookiecutter.package_name }}.migrate import alembic_config, upgrade
 from {{ cookiecutter.package_name }}.models import Base
 from scripts.scratch import POSTGRES_URL, fresh_database, make_settings
 from tests.helpers import (
@@ -337,6 +338,19 @@ def test_a_source_at_no_known_revision_is_refused(
     assert copy(sqlite_url, postgres_url) == 2
 
     assert message in capsys.readouterr().err
+    assert table_names(postgres_url) == set()
+
+
+def test_a_source_at_an_earlier_revision_is_refused(
+    tmp_path: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The copy reads through the latest models (revision 0001 kept integer ids).
+    source = f"sqlite+aiosqlite:///{tmp_path / 'older.db'}"
+    command.upgrade(alembic_config(source), "0001")
+
+    assert copy(source, postgres_url) == 2
+
+    assert "the source is at revision 0001, before this release's" in capsys.readouterr().err
     assert table_names(postgres_url) == set()
 
 

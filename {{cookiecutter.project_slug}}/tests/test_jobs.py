@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -146,7 +147,7 @@ def test_malformed_messages_are_rejected_with_the_reason(body: str) -> None:
 
 
 def test_messages_round_trip() -> None:
-    job = RecordLogin(user_id=7, logged_in_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    job = RecordLogin(user_id=uuid.uuid4(), logged_in_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     assert parse_message(job.to_message()) == job
     assert json.loads(job.to_message())["job"] == "record_login"
 

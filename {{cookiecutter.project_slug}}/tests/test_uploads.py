@@ -132,7 +132,7 @@ def test_requests_outside_the_limits_are_refused_before_signing(
     error = assert_error(client.post(UPLOADS, json=body, headers=headers), 422, "validation_error")
     assert error["details"][0]["field"] == field
     assert reason in error["details"][0]["message"]
-    assert client.get(UPLOADS, headers=headers).json()["total"] == 0
+    assert client.get(UPLOADS, headers=headers).json()["items"] == []
 
 
 def test_another_users_upload_is_not_found(client: TestClient, auth_headers: AuthHeaders) -> None:
@@ -146,7 +146,7 @@ def test_another_users_upload_is_not_found(client: TestClient, auth_headers: Aut
     assert_error(client.get(upload, headers=mallory), 404, "not_found")
     assert_error(client.post(f"{upload}/complete", headers=mallory), 404, "not_found")
     assert_error(client.get(f"{upload}/download", headers=mallory), 404, "not_found")
-    assert client.get(UPLOADS, headers=mallory).json()["total"] == 0
+    assert client.get(UPLOADS, headers=mallory).json()["items"] == []
     missing = client.get(f"{UPLOADS}/{uuid.uuid4()}", headers=mallory)
     assert missing.json()["error"] == client.get(upload, headers=mallory).json()["error"]
     assert client.post(f"{upload}/complete", headers=alice).status_code == 200

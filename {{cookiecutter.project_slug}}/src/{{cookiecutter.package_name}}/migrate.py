@@ -131,8 +131,6 @@ def grant_app_role(connection: Connection, role: str, tables: Iterable[str]) -> 
         connection.execute(
             text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {quote(table)} TO {quote(role)}")
         )
-    # The models' integer keys draw from sequences (nextval needs USAGE).
-    connection.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {quote(role)}"))
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:

@@ -108,6 +108,15 @@ def check_revisions(script: ScriptDirectory, source: str | None, target: str | N
             f"the source is at revision {source}, which this release's migrations do not "
             "have: run the copy from the release that wrote it"
         ) from None
+    head = script.get_current_head()
+    if source != head:
+        # The copy reads rows through the models' column types, which are the latest
+        # revision's (an earlier one may store ids as integers).
+        raise CopyRefusedError(
+            f"the source is at revision {source}, before this release's {head}: migrate a "
+            "copy of it (DATABASE_URL=sqlite:///copy.db python -m "
+            "{{ cookiecutter.package_name }}.migrate) and copy that"
+        )
     ancestry = [revision.revision for revision in script.iterate_revisions(source, "base")]
     if target is not None and target not in ancestry:
         raise CopyRefusedError(

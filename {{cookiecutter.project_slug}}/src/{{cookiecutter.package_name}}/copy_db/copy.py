@@ -10,7 +10,7 @@ from contextlib import aclosing
 from typing import Any
 
 from alembic import command
-from sqlalchemy import Row, Select, Table, delete, func, select, text
+from sqlalchemy import Row, Table, delete, select, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -43,16 +43,6 @@ async def delete_rows(target: AsyncEngine, tables: Sequence[Table]) -> None:
     async with target.begin() as connection:
         for table in reversed(tables):
             await connection.execute(delete(table))
-
-
-def reset_sequence(table: Table) -> Select[tuple[int]] | None:
-    """Moves the id sequence past the largest copied id (to 1 for an empty table)."""
-    column = table.autoincrement_column
-    if column is None:
-        return None
-    highest = func.max(column)
-    sequence = func.pg_get_serial_sequence(table.name, column.name)
-    return select(func.setval(sequence, func.coalesce(highest, 1), highest.is_not(None)))
 
 
 async def read_ahead(
@@ -112,7 +102,7 @@ async def copy_table(
         async with target.begin() as connection:
             # SQLAlchemy's asyncpg adapter begins the transaction at the first statement it
             # runs, so this lock begins it before the COPYs, which bypass the adapter; it
-            # also keeps other writers out until the table's rows and sequence are in place.
+            # also keeps other writers out until the table's rows are in place.
             name = connection.dialect.identifier_preparer.format_table(table)
             await connection.execute(text(f"LOCK TABLE {name} IN EXCLUSIVE MODE"))
             raw = await connection.get_raw_connection()
@@ -123,9 +113,6 @@ async def copy_table(
                     checksum.add(batch)
                     await writer.write(batch)
                     progress.advance(len(batch))
-            sequence = reset_sequence(table)
-            if sequence is not None:
-                await connection.execute(sequence)
     return checksum
 
 

@@ -17,13 +17,14 @@ import os
 import select as io_select
 import ssl
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import DateTime, MetaData, Select, event, func, select
+from sqlalchemy import DateTime, MetaData, Select, event
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -32,7 +33,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
@@ -45,6 +46,7 @@ from {{ cookiecutter.package_name }}.core.config import (
     is_sqlite_url,
     trusted_authorities,
 )
+from {{ cookiecutter.package_name }}.core.ids import PageRequest, encode_cursor
 
 # Deterministic constraint names let Alembic's batch mode rebuild SQLite tables and
 # drop or alter constraints by name on Postgres.
@@ -353,12 +355,20 @@ def _mounts_table() -> str:
 
 
 async def fetch_page(
-    session: AsyncSession, query: Select[Any], *, limit: int, offset: int
-) -> tuple[list[Any], int]:
-    """One page of the rows `query` selects (ordered by the caller), and how many there are."""
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = await session.scalars(query.limit(limit).offset(offset))
-    return list(rows), total or 0
+    session: AsyncSession,
+    query: Select[Any],
+    key: InstrumentedAttribute[uuid.UUID],
+    page: PageRequest,
+) -> tuple[list[Any], str | None]:
+    """One page of the rows `query` selects, in `key` order (the table's id), after the
+    page's cursor; and the cursor of the next page (None: nothing follows)."""
+    if page.after is not None:
+        query = query.where(key > page.after)
+    rows = list(await session.scalars(query.order_by(key).limit(page.limit + 1)))
+    if len(rows) <= page.limit:
+        return rows, None
+    rows = rows[: page.limit]
+    return rows, encode_cursor(getattr(rows[-1], key.key))
 
 
 class ReadOnlySessionError(RuntimeError):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, status
 
 from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep
-from {{ cookiecutter.package_name }}.api.fields import Limit, Offset, ResourceId
+from {{ cookiecutter.package_name }}.api.fields import PageQuery
 from {{ cookiecutter.package_name }}.items import service
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.items.schemas import ItemCreate, ItemPage, ItemRead, ItemUpdate
@@ -17,32 +19,29 @@ async def create_item(data: ItemCreate, user: CurrentUser, session: SessionDep) 
 
 
 @router.get("")
-async def list_items(
-    user: CurrentUser, session: SessionDep, limit: Limit = 20, offset: Offset = 0
-) -> ItemPage:
-    items, total = await service.list_items(session, user, limit=limit, offset=offset)
+async def list_items(user: CurrentUser, session: SessionDep, page: PageQuery) -> ItemPage:
+    items, next_cursor = await service.list_items(session, user, page)
     return ItemPage(
         items=[ItemRead.model_validate(item) for item in items],
-        total=total,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        next_cursor=next_cursor,
     )
 
 
 @router.get("/{item_id}", response_model=ItemRead)
-async def get_item(item_id: ResourceId, user: CurrentUser, session: SessionDep) -> Item:
+async def get_item(item_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> Item:
     return await service.get_item(session, user, item_id)
 
 
 @router.patch("/{item_id}", response_model=ItemRead)
 async def update_item(
-    item_id: ResourceId, data: ItemUpdate, user: CurrentUser, session: SessionDep
+    item_id: uuid.UUID, data: ItemUpdate, user: CurrentUser, session: SessionDep
 ) -> Item:
     item = await service.get_item(session, user, item_id)
     return await service.update_item(session, item, data)
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_item(item_id: ResourceId, user: CurrentUser, session: SessionDep) -> None:
+async def delete_item(item_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> None:
     item = await service.get_item(session, user, item_id)
     await service.delete_item(session, item)

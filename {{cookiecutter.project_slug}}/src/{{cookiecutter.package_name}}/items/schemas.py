@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -29,7 +30,7 @@ class ItemUpdate(BaseModel):
 class ItemRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: uuid.UUID
     title: str
     description: str | None
     created_at: datetime

@@ -3,11 +3,14 @@ indistinguishable from a missing one."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from {{ cookiecutter.package_name }}.core.db import fetch_page
 from {{ cookiecutter.package_name }}.core.errors import NotFoundError
+from {{ cookiecutter.package_name }}.core.ids import PageRequest
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.items.schemas import ItemCreate, ItemUpdate
 from {{ cookiecutter.package_name }}.users.models import User
@@ -21,13 +24,13 @@ async def create_item(session: AsyncSession, owner: User, data: ItemCreate) -> I
 
 
 async def list_items(
-    session: AsyncSession, owner: User, *, limit: int, offset: int
-) -> tuple[list[Item], int]:
-    owned = select(Item).where(Item.owner_id == owner.id).order_by(Item.id)
-    return await fetch_page(session, owned, limit=limit, offset=offset)
+    session: AsyncSession, owner: User, page: PageRequest
+) -> tuple[list[Item], str | None]:
+    owned = select(Item).where(Item.owner_id == owner.id)
+    return await fetch_page(session, owned, Item.id, page)
 
 
-async def get_item(session: AsyncSession, owner: User, item_id: int) -> Item:
+async def get_item(session: AsyncSession, owner: User, item_id: uuid.UUID) -> Item:
     item = await session.scalar(select(Item).where(Item.id == item_id, Item.owner_id == owner.id))
     if item is None:
         raise NotFoundError("Item not found")

@@ -4,10 +4,11 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, String
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from {{ cookiecutter.package_name }}.core.db import Base, utcnow
+from {{ cookiecutter.package_name }}.core.ids import new_id
 
 
 class UploadStatus(enum.StrEnum):
@@ -20,9 +21,11 @@ class UploadStatus(enum.StrEnum):
 
 class Upload(Base):
     __tablename__ = "uploads"
+    # An owner's list, in id order, read from the index alone.
+    __table_args__ = (Index("ix_uploads_owner_id", "owner_id", "id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(1024), unique=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(127))

@@ -9,7 +9,7 @@ from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, Sessi
 {% else -%}
 from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep, SettingsDep
 {% endif -%}
-from {{ cookiecutter.package_name }}.api.fields import Limit, Offset
+from {{ cookiecutter.package_name }}.api.fields import PageQuery
 from {{ cookiecutter.package_name }}.uploads import service, storage
 from {{ cookiecutter.package_name }}.uploads.models import Upload
 from {{ cookiecutter.package_name }}.uploads.schemas import (
@@ -51,15 +51,12 @@ async def complete_upload(
 
 
 @router.get("")
-async def list_uploads(
-    user: CurrentUser, session: SessionDep, limit: Limit = 20, offset: Offset = 0
-) -> UploadPage:
-    uploads, total = await service.list_uploads(session, user, limit=limit, offset=offset)
+async def list_uploads(user: CurrentUser, session: SessionDep, page: PageQuery) -> UploadPage:
+    uploads, next_cursor = await service.list_uploads(session, user, page)
     return UploadPage(
         items=[UploadRead.model_validate(upload) for upload in uploads],
-        total=total,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        next_cursor=next_cursor,
     )
 
 

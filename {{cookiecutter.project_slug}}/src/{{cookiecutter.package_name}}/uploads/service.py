@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import fetch_page, utcnow
 from {{ cookiecutter.package_name }}.core.errors import ConflictError, InvalidInputError, NotFoundError
+from {{ cookiecutter.package_name }}.core.ids import PageRequest, new_id
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.jobs.base import JobQueue
 {%- endif %}
@@ -36,7 +37,7 @@ def safe_filename(filename: str) -> str:
     return name[-MAX_KEY_FILENAME_LENGTH:] or "file"
 
 
-def object_key(owner_id: int, upload_id: uuid.UUID, filename: str) -> str:
+def object_key(owner_id: uuid.UUID, upload_id: uuid.UUID, filename: str) -> str:
     return f"uploads/{owner_id}/{upload_id}/{safe_filename(filename)}"
 
 
@@ -61,7 +62,7 @@ async def start_upload(
     session: AsyncSession, settings: Settings, owner: User, data: UploadCreate
 ) -> PresignedUpload:
     content_type = check_limits(settings, data)
-    upload_id = uuid.uuid4()
+    upload_id = new_id()
     upload = Upload(
         id=upload_id,
         owner_id=owner.id,
@@ -138,10 +139,10 @@ async def _confirm_stored(session: AsyncSession, settings: Settings, upload: Upl
 
 
 async def list_uploads(
-    session: AsyncSession, owner: User, *, limit: int, offset: int
-) -> tuple[list[Upload], int]:
-    owned = select(Upload).where(Upload.owner_id == owner.id).order_by(Upload.created_at, Upload.id)
-    return await fetch_page(session, owned, limit=limit, offset=offset)
+    session: AsyncSession, owner: User, page: PageRequest
+) -> tuple[list[Upload], str | None]:
+    owned = select(Upload).where(Upload.owner_id == owner.id)
+    return await fetch_page(session, owned, Upload.id, page)
 
 
 def download_url(settings: Settings, upload: Upload) -> str:

@@ -5,6 +5,7 @@ Login enqueues it instead of writing, so a login costs no write and never waits 
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from pydantic import AwareDatetime
@@ -20,7 +21,7 @@ class RecordLogin(Job):
 
     name: ClassVar[str] = "record_login"
 
-    user_id: int
+    user_id: uuid.UUID
     logged_in_at: AwareDatetime
 
     async def run(self, context: JobContext) -> None:

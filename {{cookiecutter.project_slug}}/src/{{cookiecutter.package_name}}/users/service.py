@@ -4,13 +4,13 @@ from __future__ import annotations
 
 {% if cookiecutter.use_background_jobs == "y" -%}
 import contextlib
-
 {% endif -%}
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from {{ cookiecutter.package_name }}.api.fields import MAX_ID
 {% if cookiecutter.use_background_jobs == "y" -%}
 from {{ cookiecutter.package_name }}.core.db import utcnow
 from {{ cookiecutter.package_name }}.core.errors import (
@@ -76,7 +76,9 @@ async def record_login(jobs: JobQueue, user: User) -> None:
 
 
 async def user_for_token_subject(session: AsyncSession, subject: str) -> User | None:
-    if not subject.isdigit() or not 1 <= int(subject) <= MAX_ID:
+    try:
+        user_id = uuid.UUID(subject)
+    except ValueError:
         return None
-    user = await session.get(User, int(subject))
+    user = await session.get(User, user_id)
     return user if user is not None and user.is_active else None

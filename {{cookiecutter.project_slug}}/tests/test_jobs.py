@@ -190,7 +190,8 @@ def test_processing_an_upload_twice_is_harmless(
     assert first["status"] == "processed"
     assert first["sha256"] == hashlib.sha256(content).hexdigest()
 
-    run_job(app.state.settings, ProcessUpload(upload_id=signed["id"]))
+    owner = client.get(ME, headers=headers).json()["id"]
+    run_job(app.state.settings, ProcessUpload(owner_id=owner, upload_id=signed["id"]))
     again = client.post(f"{UPLOADS}/{signed['id']}/complete", headers=headers).json()
     assert again == first
 
@@ -200,8 +201,9 @@ def test_a_pending_upload_is_not_processed(
 ) -> None:
     headers = auth_headers("pending@example.com")
     signed = sign(client, headers, b"not yet")
+    owner = client.get(ME, headers=headers).json()["id"]
     with pytest.raises(JobError, match="pending"):
-        run_job(app.state.settings, ProcessUpload(upload_id=signed["id"]))
+        run_job(app.state.settings, ProcessUpload(owner_id=owner, upload_id=signed["id"]))
     assert client.get(f"{UPLOADS}/{signed['id']}", headers=headers).json()["status"] == "pending"
 {%- endif %}
 

@@ -13,10 +13,15 @@ from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import Database
 from {{ cookiecutter.package_name }}.core.errors import UnauthorizedError
 from {{ cookiecutter.package_name }}.core.security import access_token_subject
+from {{ cookiecutter.package_name }}.items.repository import ItemRepository
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.jobs.base import JobQueue
 {%- endif %}
+{%- if cookiecutter.use_s3_uploads == "y" %}
+from {{ cookiecutter.package_name }}.uploads.repository import UploadRepository
+{%- endif %}
 from {{ cookiecutter.package_name }}.users.models import User
+from {{ cookiecutter.package_name }}.users.repository import UserRepository
 from {{ cookiecutter.package_name }}.users.service import user_for_token_subject
 
 # Relative, so Swagger's "Authorize" also works under an API Gateway stage prefix.
@@ -64,13 +69,35 @@ async def get_session(request: Request, database: DatabaseDep) -> AsyncIterator[
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
+# Each table's repository, on the request's session: a request that uses several shares it.
+async def get_users(session: SessionDep) -> UserRepository:
+    return UserRepository(session)
+
+
+async def get_items(session: SessionDep) -> ItemRepository:
+    return ItemRepository(session)
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+
+async def get_uploads(session: SessionDep) -> UploadRepository:
+    return UploadRepository(session)
+{%- endif %}
+
+
+UsersDep = Annotated[UserRepository, Depends(get_users)]
+ItemsDep = Annotated[ItemRepository, Depends(get_items)]
+{%- if cookiecutter.use_s3_uploads == "y" %}
+UploadsDep = Annotated[UploadRepository, Depends(get_uploads)]
+{%- endif %}
+
+
 async def get_current_user(
-    token: Annotated[str | None, Depends(_bearer)], session: SessionDep, settings: SettingsDep
+    token: Annotated[str | None, Depends(_bearer)], users: UsersDep, settings: SettingsDep
 ) -> User:
     if token is None:
         raise UnauthorizedError("Not authenticated")
     subject = access_token_subject(token, settings)
-    user = await user_for_token_subject(session, subject) if subject is not None else None
+    user = await user_for_token_subject(users, subject) if subject is not None else None
     if user is None:
         raise UnauthorizedError("Invalid or expired token")
     return user

@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, ItemsDep
 from {{ cookiecutter.package_name }}.api.fields import PageQuery
 from {{ cookiecutter.package_name }}.items import service
 from {{ cookiecutter.package_name }}.items.models import Item
@@ -14,34 +14,34 @@ router = APIRouter(prefix="/items", tags=["items"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ItemRead)
-async def create_item(data: ItemCreate, user: CurrentUser, session: SessionDep) -> Item:
-    return await service.create_item(session, user, data)
+async def create_item(data: ItemCreate, user: CurrentUser, items: ItemsDep) -> Item:
+    return await service.create_item(items, user, data)
 
 
 @router.get("")
-async def list_items(user: CurrentUser, session: SessionDep, page: PageQuery) -> ItemPage:
-    items, next_cursor = await service.list_items(session, user, page)
+async def list_items(user: CurrentUser, items: ItemsDep, page: PageQuery) -> ItemPage:
+    found, next_cursor = await service.list_items(items, user, page)
     return ItemPage(
-        items=[ItemRead.model_validate(item) for item in items],
+        items=[ItemRead.model_validate(item) for item in found],
         limit=page.limit,
         next_cursor=next_cursor,
     )
 
 
 @router.get("/{item_id}", response_model=ItemRead)
-async def get_item(item_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> Item:
-    return await service.get_item(session, user, item_id)
+async def get_item(item_id: uuid.UUID, user: CurrentUser, items: ItemsDep) -> Item:
+    return await service.get_item(items, user, item_id)
 
 
 @router.patch("/{item_id}", response_model=ItemRead)
 async def update_item(
-    item_id: uuid.UUID, data: ItemUpdate, user: CurrentUser, session: SessionDep
+    item_id: uuid.UUID, data: ItemUpdate, user: CurrentUser, items: ItemsDep
 ) -> Item:
-    item = await service.get_item(session, user, item_id)
-    return await service.update_item(session, item, data)
+    item = await service.get_item(items, user, item_id)
+    return await service.update_item(items, item, data)
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_item(item_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> None:
-    item = await service.get_item(session, user, item_id)
-    await service.delete_item(session, item)
+async def delete_item(item_id: uuid.UUID, user: CurrentUser, items: ItemsDep) -> None:
+    item = await service.get_item(items, user, item_id)
+    await service.delete_item(items, item)

@@ -6,12 +6,12 @@ import uuid
 from typing import ClassVar
 
 import structlog
-from sqlalchemy import update
 
 from {{ cookiecutter.package_name }}.core.db import utcnow
 from {{ cookiecutter.package_name }}.jobs.base import Job, JobContext, JobError
 from {{ cookiecutter.package_name }}.uploads import storage
-from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus
+from {{ cookiecutter.package_name }}.uploads.models import UploadStatus
+from {{ cookiecutter.package_name }}.uploads.repository import UploadRepository
 
 log = structlog.get_logger(__name__)
 
@@ -22,11 +22,13 @@ class ProcessUpload(Job):
 
     name: ClassVar[str] = "process_upload"
 
+    owner_id: uuid.UUID
     upload_id: uuid.UUID
 
     async def run(self, context: JobContext) -> None:
         async with context.database.session() as session:
-            upload = await session.get(Upload, self.upload_id)
+            uploads = UploadRepository(session)
+            upload = await uploads.get(self.owner_id, self.upload_id)
             if upload is None:
                 log.warning("upload_gone", upload_id=str(self.upload_id))
                 return
@@ -37,15 +39,6 @@ class ProcessUpload(Job):
             digest = await storage.object_digest(context.settings, upload.key)
             if digest is None:
                 raise JobError(f"the object of upload {self.upload_id} is missing")
-            # Only an upload still waiting changes, so of two concurrent runs one writes.
-            await session.execute(
-                update(Upload)
-                .where(Upload.id == self.upload_id, Upload.status == UploadStatus.UPLOADED)
-                .values(
-                    sha256=digest.sha256,
-                    size=digest.size,
-                    status=UploadStatus.PROCESSED,
-                    processed_at=utcnow(),
-                )
+            await uploads.mark_processed(
+                upload, sha256=digest.sha256, size=digest.size, processed_at=utcnow()
             )
-            await session.commit()

@@ -5,9 +5,9 @@ import uuid
 from fastapi import APIRouter, status
 
 {% if cookiecutter.use_background_jobs == "y" -%}
-from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, SettingsDep, UploadsDep
 {% else -%}
-from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SettingsDep, UploadsDep
 {% endif -%}
 from {{ cookiecutter.package_name }}.api.fields import PageQuery
 from {{ cookiecutter.package_name }}.uploads import service, storage
@@ -25,9 +25,9 @@ router = APIRouter(prefix="/uploads", tags=["uploads"])
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def start_upload(
-    data: UploadCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    data: UploadCreate, user: CurrentUser, uploads: UploadsDep, settings: SettingsDep
 ) -> PresignedUpload:
-    return await service.start_upload(session, settings, user, data)
+    return await service.start_upload(uploads, settings, user, data)
 
 
 @router.post("/{upload_id}/complete", response_model=UploadRead)
@@ -35,41 +35,41 @@ async def start_upload(
 async def complete_upload(
     upload_id: uuid.UUID,
     user: CurrentUser,
-    session: SessionDep,
+    uploads: UploadsDep,
     settings: SettingsDep,
     jobs: JobsDep,
 ) -> Upload:
-    upload = await service.get_upload(session, user, upload_id)
-    return await service.complete_upload(session, settings, upload, jobs)
+    upload = await service.get_upload(uploads, user, upload_id)
+    return await service.complete_upload(uploads, settings, upload, jobs)
 {%- else %}
 async def complete_upload(
-    upload_id: uuid.UUID, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    upload_id: uuid.UUID, user: CurrentUser, uploads: UploadsDep, settings: SettingsDep
 ) -> Upload:
-    upload = await service.get_upload(session, user, upload_id)
-    return await service.complete_upload(session, settings, upload)
+    upload = await service.get_upload(uploads, user, upload_id)
+    return await service.complete_upload(uploads, settings, upload)
 {%- endif %}
 
 
 @router.get("")
-async def list_uploads(user: CurrentUser, session: SessionDep, page: PageQuery) -> UploadPage:
-    uploads, next_cursor = await service.list_uploads(session, user, page)
+async def list_uploads(user: CurrentUser, uploads: UploadsDep, page: PageQuery) -> UploadPage:
+    found, next_cursor = await service.list_uploads(uploads, user, page)
     return UploadPage(
-        items=[UploadRead.model_validate(upload) for upload in uploads],
+        items=[UploadRead.model_validate(upload) for upload in found],
         limit=page.limit,
         next_cursor=next_cursor,
     )
 
 
 @router.get("/{upload_id}", response_model=UploadRead)
-async def get_upload(upload_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> Upload:
-    return await service.get_upload(session, user, upload_id)
+async def get_upload(upload_id: uuid.UUID, user: CurrentUser, uploads: UploadsDep) -> Upload:
+    return await service.get_upload(uploads, user, upload_id)
 
 
 @router.get("/{upload_id}/download")
 async def download_upload(
-    upload_id: uuid.UUID, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    upload_id: uuid.UUID, user: CurrentUser, uploads: UploadsDep, settings: SettingsDep
 ) -> DownloadLink:
-    upload = await service.get_upload(session, user, upload_id)
+    upload = await service.get_upload(uploads, user, upload_id)
     return DownloadLink(
         url=service.download_url(settings, upload),
         expires_in=storage.DOWNLOAD_URL_EXPIRES_SECONDS,

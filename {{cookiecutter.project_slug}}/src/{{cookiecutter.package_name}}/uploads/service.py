@@ -7,11 +7,8 @@ import re
 import unicodedata
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from {{ cookiecutter.package_name }}.core.config import Settings
-from {{ cookiecutter.package_name }}.core.db import fetch_page, utcnow
+from {{ cookiecutter.package_name }}.core.db import utcnow
 from {{ cookiecutter.package_name }}.core.errors import ConflictError, InvalidInputError, NotFoundError
 from {{ cookiecutter.package_name }}.core.ids import PageRequest, new_id
 {%- if cookiecutter.use_background_jobs == "y" %}
@@ -22,6 +19,7 @@ from {{ cookiecutter.package_name }}.uploads import storage
 from {{ cookiecutter.package_name }}.uploads.jobs import ProcessUpload
 {%- endif %}
 from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus
+from {{ cookiecutter.package_name }}.uploads.repository import UploadRepository
 from {{ cookiecutter.package_name }}.uploads.schemas import PresignedUpload, UploadCreate
 from {{ cookiecutter.package_name }}.users.models import User
 
@@ -59,7 +57,7 @@ def check_limits(settings: Settings, data: UploadCreate) -> str:
 
 
 async def start_upload(
-    session: AsyncSession, settings: Settings, owner: User, data: UploadCreate
+    uploads: UploadRepository, settings: Settings, owner: User, data: UploadCreate
 ) -> PresignedUpload:
     content_type = check_limits(settings, data)
     upload_id = new_id()
@@ -72,8 +70,7 @@ async def start_upload(
         size=data.size,
     )
     post = storage.presigned_post(settings, upload.key, content_type)
-    session.add(upload)
-    await session.commit()
+    await uploads.add(upload)
     return PresignedUpload(
         id=upload_id,
         url=post["url"],
@@ -82,10 +79,8 @@ async def start_upload(
     )
 
 
-async def get_upload(session: AsyncSession, owner: User, upload_id: uuid.UUID) -> Upload:
-    upload = await session.scalar(
-        select(Upload).where(Upload.id == upload_id, Upload.owner_id == owner.id)
-    )
+async def get_upload(uploads: UploadRepository, owner: User, upload_id: uuid.UUID) -> Upload:
+    upload = await uploads.get(owner.id, upload_id)
     if upload is None:
         raise NotFoundError("Upload not found")
     return upload
@@ -93,7 +88,7 @@ async def get_upload(session: AsyncSession, owner: User, upload_id: uuid.UUID) -
 
 
 async def complete_upload(
-    session: AsyncSession, settings: Settings, upload: Upload, jobs: JobQueue
+    uploads: UploadRepository, settings: Settings, upload: Upload, jobs: JobQueue
 ) -> Upload:
     """Marks the upload done once S3 holds the object with the declared size and type, and
     queues its processing.
@@ -102,26 +97,26 @@ async def complete_upload(
     retry after a queue outage still gets the upload processed (the job ignores repeats).
     """
     if upload.status == UploadStatus.PENDING:
-        await _confirm_stored(session, settings, upload)
+        await _confirm_stored(uploads, settings, upload)
     if upload.status == UploadStatus.UPLOADED:
-        await jobs.enqueue(ProcessUpload(upload_id=upload.id))
-        await session.refresh(upload)  # an inline job has processed it by now
+        await jobs.enqueue(ProcessUpload(owner_id=upload.owner_id, upload_id=upload.id))
+        upload = await uploads.reload(upload)  # an inline job has processed it by now
     return upload
 {%- else %}
 
 
-async def complete_upload(session: AsyncSession, settings: Settings, upload: Upload) -> Upload:
+async def complete_upload(uploads: UploadRepository, settings: Settings, upload: Upload) -> Upload:
     """Marks the upload done once S3 holds the object with the declared size and type.
 
     Completing twice is harmless: a finished upload is returned as it is.
     """
     if upload.status == UploadStatus.PENDING:
-        await _confirm_stored(session, settings, upload)
+        await _confirm_stored(uploads, settings, upload)
     return upload
 {%- endif %}
 
 
-async def _confirm_stored(session: AsyncSession, settings: Settings, upload: Upload) -> None:
+async def _confirm_stored(uploads: UploadRepository, settings: Settings, upload: Upload) -> None:
     stored = await storage.stored_object(settings, upload.key)
     if stored is None:
         raise ConflictError("The file has not been uploaded yet")
@@ -133,16 +128,13 @@ async def _confirm_stored(session: AsyncSession, settings: Settings, upload: Upl
         raise ConflictError(
             f"The stored file is {stored.content_type!r}, not the declared {upload.content_type!r}"
         )
-    upload.status = UploadStatus.UPLOADED
-    upload.completed_at = utcnow()
-    await session.commit()
+    await uploads.mark_uploaded(upload, completed_at=utcnow())
 
 
 async def list_uploads(
-    session: AsyncSession, owner: User, page: PageRequest
+    uploads: UploadRepository, owner: User, page: PageRequest
 ) -> tuple[list[Upload], str | None]:
-    owned = select(Upload).where(Upload.owner_id == owner.id)
-    return await fetch_page(session, owned, Upload.id, page)
+    return await uploads.page(owner.id, page)
 
 
 def download_url(settings: Settings, upload: Upload) -> str:

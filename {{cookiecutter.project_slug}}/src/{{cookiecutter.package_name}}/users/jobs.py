@@ -9,10 +9,9 @@ import uuid
 from typing import ClassVar
 
 from pydantic import AwareDatetime
-from sqlalchemy import or_, update
 
 from {{ cookiecutter.package_name }}.jobs.base import Job, JobContext
-from {{ cookiecutter.package_name }}.users.models import User
+from {{ cookiecutter.package_name }}.users.repository import UserRepository
 
 
 class RecordLogin(Job):
@@ -26,12 +25,4 @@ class RecordLogin(Job):
 
     async def run(self, context: JobContext) -> None:
         async with context.database.session() as session:
-            await session.execute(
-                update(User)
-                .where(
-                    User.id == self.user_id,
-                    or_(User.last_login_at.is_(None), User.last_login_at < self.logged_in_at),
-                )
-                .values(last_login_at=self.logged_in_at)
-            )
-            await session.commit()
+            await UserRepository(session).record_login(self.user_id, self.logged_in_at)

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 {% if cookiecutter.use_background_jobs == "y" -%}
-from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, SettingsDep, UsersDep
 {% else -%}
-from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SessionDep, SettingsDep
+from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SettingsDep, UsersDep
 {% endif -%}
 from {{ cookiecutter.package_name }}.core.security import create_access_token
 from {{ cookiecutter.package_name }}.users import service
@@ -20,20 +20,20 @@ users_router = APIRouter(prefix="/users", tags=["users"])
 
 
 @auth_router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
-async def register(data: UserCreate, session: SessionDep) -> User:
-    return await service.register_user(session, data)
+async def register(data: UserCreate, users: UsersDep) -> User:
+    return await service.register_user(users, data)
 
 
 @auth_router.post("/login")
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
+    users: UsersDep,
     settings: SettingsDep,
 {%- if cookiecutter.use_background_jobs == "y" %}
     jobs: JobsDep,
 {%- endif %}
 ) -> Token:
-    user = await service.authenticate(session, form.username, form.password)
+    user = await service.authenticate(users, form.username, form.password)
 {%- if cookiecutter.use_background_jobs == "y" %}
     await service.record_login(jobs, user)
 {%- endif %}

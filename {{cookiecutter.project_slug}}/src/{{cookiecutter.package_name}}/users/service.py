@@ -7,19 +7,11 @@ import contextlib
 {% endif -%}
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 {% if cookiecutter.use_background_jobs == "y" -%}
 from {{ cookiecutter.package_name }}.core.db import utcnow
-from {{ cookiecutter.package_name }}.core.errors import (
-    ConflictError,
-    ServiceUnavailableError,
-    UnauthorizedError,
-)
+from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError, UnauthorizedError
 {% else -%}
-from {{ cookiecutter.package_name }}.core.errors import ConflictError, UnauthorizedError
+from {{ cookiecutter.package_name }}.core.errors import UnauthorizedError
 {% endif -%}
 from {{ cookiecutter.package_name }}.core.security import (
     hash_password,
@@ -32,6 +24,7 @@ from {{ cookiecutter.package_name }}.jobs.base import JobQueue
 from {{ cookiecutter.package_name }}.users.jobs import RecordLogin
 {%- endif %}
 from {{ cookiecutter.package_name }}.users.models import MAX_EMAIL_LENGTH, User
+from {{ cookiecutter.package_name }}.users.repository import UserRepository
 from {{ cookiecutter.package_name }}.users.schemas import UserCreate
 
 
@@ -39,29 +32,21 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def register_user(session: AsyncSession, data: UserCreate) -> User:
-    user = User(email=normalise_email(data.email), password_hash=hash_password(data.password))
-    session.add(user)
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        raise ConflictError("An account with this e-mail already exists") from None
-    return user
+async def register_user(users: UserRepository, data: UserCreate) -> User:
+    return await users.add(normalise_email(data.email), hash_password(data.password))
 
 
-async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+async def authenticate(users: UserRepository, email: str, password: str) -> User:
     """The active user with these credentials; every failure looks and costs the same."""
     email = normalise_email(email)
     user = None
     if len(email) <= MAX_EMAIL_LENGTH and "\x00" not in email:
-        user = await session.scalar(select(User).where(User.email == email))
+        user = await users.by_email(email)
     if user is None:
         spend_verification_time(password)
     elif verify_password(user.password_hash, password) and user.is_active:
         if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-            await session.commit()
+            await users.set_password_hash(user, hash_password(password))
         return user
     raise UnauthorizedError("Incorrect e-mail or password")
 {%- if cookiecutter.use_background_jobs == "y" %}
@@ -75,10 +60,10 @@ async def record_login(jobs: JobQueue, user: User) -> None:
 {%- endif %}
 
 
-async def user_for_token_subject(session: AsyncSession, subject: str) -> User | None:
+async def user_for_token_subject(users: UserRepository, subject: str) -> User | None:
     try:
         user_id = uuid.UUID(subject)
     except ValueError:
         return None
-    user = await session.get(User, user_id)
+    user = await users.by_id(user_id)
     return user if user is not None and user.is_active else None

@@ -8,8 +8,8 @@ reads them. Stop the app's writes first: rows written to the source later are no
 
 1. Checks, before anything is written: the source is at this checkout's latest
    migration and has the models' tables and columns; the target is at that revision or
-   an earlier one, and holds no rows in the app's tables (--truncate-target deletes them, after
-   saying how many). --dry-run stops here and reports what would be copied.
+   an earlier one, and holds no rows in the app's tables (--truncate-target deletes
+   them, after saying how many). --dry-run stops here and reports what would be copied.
 2. `alembic upgrade head` on the target.
 3. Each table of the models, parents before children, in batches written with binary
    COPY and in one transaction per table, keeping primary keys; the next batch is read

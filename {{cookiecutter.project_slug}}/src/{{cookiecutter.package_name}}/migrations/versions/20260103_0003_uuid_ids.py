@@ -37,7 +37,7 @@ ID_COLUMNS = [
 {%- endif %}
 ]
 # The tables whose integer ids a serial sequence drew on Postgres.
-SEQUENCED = ["users", "items"]
+SEQUENCED = [table for table, column in ID_COLUMNS if column == "id"]
 # The foreign keys to users.id: (table, constraint).
 REFERENCES = [
     ("items", "fk_items_owner_id_users"),
@@ -73,14 +73,8 @@ def upgrade() -> None:
     if postgres:
         for table in SEQUENCED:
             op.execute(f"DROP SEQUENCE IF EXISTS {table}_id_seq")
-        for table, constraint in REFERENCES:
-            op.create_foreign_key(
-                constraint, table, "users", ["owner_id"], ["id"], ondelete="CASCADE"
-            )
-    for table in OWNER_LISTS:
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.drop_index(f"ix_{table}_owner_id")
-            batch_op.create_index(f"ix_{table}_owner_id", ["owner_id", "id"], unique=False)
+        _create_references()
+    _index_owner_lists(["owner_id", "id"])
 
 
 def downgrade() -> None:
@@ -96,10 +90,7 @@ def downgrade() -> None:
                 f"{table}.{column} holds {newer} ids made after revision 0003: "
                 "no integer can hold them, so this downgrade would lose rows"
             )
-    for table in OWNER_LISTS:
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.drop_index(f"ix_{table}_owner_id")
-            batch_op.create_index(f"ix_{table}_owner_id", ["owner_id"], unique=False)
+    _index_owner_lists(["owner_id"])
     if postgres:
         for table, constraint in REFERENCES:
             op.drop_constraint(constraint, table, type_="foreignkey")
@@ -127,7 +118,16 @@ def downgrade() -> None:
             following = sa.func.coalesce(sa.func.max(ids), 0) + 1
             op.execute(sa.select(sa.func.setval(f"{table}_id_seq", following, False)))
             op.execute(f"ALTER TABLE {table} ALTER COLUMN id SET DEFAULT nextval('{table}_id_seq')")
-        for table, constraint in REFERENCES:
-            op.create_foreign_key(
-                constraint, table, "users", ["owner_id"], ["id"], ondelete="CASCADE"
-            )
+        _create_references()
+
+
+def _create_references() -> None:
+    for table, constraint in REFERENCES:
+        op.create_foreign_key(constraint, table, "users", ["owner_id"], ["id"], ondelete="CASCADE")
+
+
+def _index_owner_lists(columns: list[str]) -> None:
+    for table in OWNER_LISTS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_index(f"ix_{table}_owner_id")
+            batch_op.create_index(f"ix_{table}_owner_id", columns, unique=False)

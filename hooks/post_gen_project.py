@@ -1,7 +1,9 @@
 """Remove what the chosen options do not use, so no generated file is dead weight.
 
-Each rule names the option value that leaves some paths unused. Nothing else happens
-here: no git init, no installs, no network.
+Each rule names the option value that leaves some paths unused. A file named
+NAME.dynamodb.EXT is a DynamoDB project's NAME.EXT: it takes its SQL sibling's place
+there, and is removed from every other project. Nothing else happens here: no git init,
+no installs, no network.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from pathlib import Path
 # Rendered by cookiecutter before the hook runs; tojson escapes quotes, so the raw string
 # always holds valid JSON.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+PACKAGE = f"src/{ANSWERS['package_name']}"
+DYNAMODB = ANSWERS["database"] == "dynamodb"
+VARIANT = ".dynamodb."
 
 UNUSED = [
     # Bootstrap's only variables are the GitHub repository's and its OIDC provider's.
@@ -20,25 +25,51 @@ UNUSED = [
     (
         ANSWERS["use_s3_uploads"] != "y",
         [
-            f"src/{ANSWERS['package_name']}/uploads",
-            f"src/{ANSWERS['package_name']}/migrations/versions/20260102_0002_uploads.py",
+            f"{PACKAGE}/uploads",
+            f"{PACKAGE}/migrations/versions/20260102_0002_uploads.py",
             "tests/test_uploads.py",
         ],
     ),
     (
         ANSWERS["use_background_jobs"] != "y",
         [
-            f"src/{ANSWERS['package_name']}/jobs",
-            f"src/{ANSWERS['package_name']}/worker.py",
-            f"src/{ANSWERS['package_name']}/uploads/jobs.py",
-            f"src/{ANSWERS['package_name']}/users/jobs.py",
+            f"{PACKAGE}/jobs",
+            f"{PACKAGE}/worker.py",
+            f"{PACKAGE}/uploads/jobs.py",
+            f"{PACKAGE}/users/jobs.py",
             "tests/test_jobs.py",
             "tests/events/sqs.json",
             "infra/modules/queue",
         ],
     ),
     (ANSWERS["use_s3_uploads"] != "y", ["infra/modules/storage"]),
-    (ANSWERS["database"] == "sqlite", ["infra/modules/database"]),
+    (
+        DYNAMODB,
+        [
+            "alembic.ini",
+            f"{PACKAGE}/copy_db",
+            f"{PACKAGE}/migrate.py",
+            f"{PACKAGE}/migrations",
+            f"{PACKAGE}/models.py",
+            "deploy/rds_ca.py",
+            "scripts/baseline_app.py",
+            "scripts/bench_cold_start.py",
+            "scripts/bench_copy_db.py",
+            "scripts/bench_data.py",
+            "scripts/bench_throughput.py",
+            "tests/test_benchmarks.py",
+            "tests/test_copy_db.py",
+            "tests/test_database_roles.py",
+            "tests/test_database_tls.py",
+            "tests/test_deploy_rds_ca.py",
+            "tests/test_migrations.py",
+            "tests/test_rotation.py",
+            "tests/test_sessions.py",
+            "tests/test_sqlite.py",
+        ],
+    ),
+    (ANSWERS["database"] in ("sqlite", "dynamodb"), ["infra/modules/database"]),
+    (not DYNAMODB, ["infra/modules/dynamodb"]),
     (ANSWERS["database"] != "sqlite", ["infra/modules/efs"]),
     (ANSWERS["compute"] != "ecs", ["infra/modules/ecs_service", "infra/modules/registry"]),
     (ANSWERS["compute"] != "lambda", ["infra/modules/lambda_api"]),
@@ -52,12 +83,21 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
+def use_variants(project: Path) -> None:
+    for variant in sorted(project.rglob(f"*{VARIANT}*")):
+        if DYNAMODB:
+            variant.replace(variant.with_name(variant.name.replace(VARIANT, ".", 1)))
+        else:
+            variant.unlink()
+
+
 def main() -> None:
     project = Path.cwd()
     for unused, paths in UNUSED:
         if unused:
             for relative in paths:
                 remove(project / relative)
+    use_variants(project)
 
 
 if __name__ == "__main__":

@@ -89,17 +89,22 @@ def by_options(
 # The options that add features to the generated app: every pairing of their values
 # runs in SLOW_SUBSET (a test checks that).
 FEATURE_KEYS = ("use_s3_uploads", "use_background_jobs")
-# The options that change the Python code, its dependencies or its tool configuration.
+# The options that change the Python code, its dependencies or its tool configuration:
+# these, and the data layer, which is SQLAlchemy's for every SQL database and DynamoDB's.
 LINT_KEYS = ("python_version", *FEATURE_KEYS)
 
 
+def data_layer(answers: Answers) -> str:
+    return "dynamodb" if answers["database"] == "dynamodb" else "sql"
+
+
 def lint_group(answers: Answers) -> tuple[str, ...]:
-    return tuple(answers[key] for key in LINT_KEYS)
+    return (*(answers[key] for key in LINT_KEYS), data_layer(answers))
 
 
 # The options that change the Terraform of the environments (infra/ but bootstrap): the
 # Python version only through the Lambda runtime. Bootstrap changes with `ci`, and with
-# whether there is a database server (its database keys; Postgres and Aurora alike).
+# the kind of database (a server has its database keys, Postgres and Aurora alike).
 INFRA_KEYS = ("database", "compute", "use_s3_uploads", "use_background_jobs", "domain_name")
 BOOTSTRAP_KEYS = ("ci", "database")
 
@@ -109,10 +114,13 @@ def infra_group(answers: Answers) -> tuple[str, ...]:
     return (*group, answers["python_version"]) if answers["compute"] == "lambda" else group
 
 
+DATABASE_SERVERS = ("postgres", "aurora-serverless")
+
+
 def bootstrap_group(answers: Answers) -> tuple[str, ...]:
     # Postgres and Aurora render the same bootstrap: one database server between them.
     return tuple(
-        "server" if key == "database" and answers[key] != "sqlite" else answers[key]
+        "server" if key == "database" and answers[key] in DATABASE_SERVERS else answers[key]
         for key in BOOTSTRAP_KEYS
     )
 

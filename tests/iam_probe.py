@@ -72,7 +72,8 @@ def deployed_roles(aws: Aws, project: Project) -> dict[str, tuple[str, dict[str,
         "worker" if service["serviceName"].endswith("-worker") else "api": service["taskDefinition"]
         for service in described["services"]
     }
-    definitions["migrate"] = f"{prefix}-migrate"
+    if project.database != "dynamodb":  # DynamoDB has nothing to migrate
+        definitions["migrate"] = f"{prefix}-migrate"
     for role, definition in definitions.items():
         task = ecs.describe_task_definition(taskDefinition=definition)["taskDefinition"]
         (container,) = [c for c in task["containerDefinitions"] if c["name"] == CONTAINERS[role]]
@@ -94,7 +95,7 @@ def probe(url: str) -> dict[str, Any]:
     local = LocalEmulator(project)
     roles = deployed_roles(aws, project)
     # The database owner's secret, which only the migration may read.
-    owner_secret = roles["migrate"][1].get("DATABASE_SECRET_ARN", "")
+    owner_secret = roles["migrate"][1].get("DATABASE_SECRET_ARN", "") if "migrate" in roles else ""
     environments = {}
     for role, (role_arn, deployed) in roles.items():
         assumed = aws.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=f"probe-{role}")

@@ -33,10 +33,17 @@ module "stack" {
   log_retention_days             = var.log_retention_days
   kms_deletion_window_in_days    = var.kms_deletion_window_in_days
   secret_recovery_window_in_days = var.secret_recovery_window_in_days
+{%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
   az_count                       = var.az_count
   single_nat_gateway             = var.single_nat_gateway
+{%- endif %}
   alarm_email                    = var.alarm_email
-{%- if cookiecutter.database == "postgres" %}
+{%- if cookiecutter.database == "dynamodb" %}
+
+  # project.json's tables (its "$comment" aside): the same definitions `make migrate`
+  # creates locally.
+  dynamodb_tables = { for name, table in local.facts.tables : name => table if !startswith(name, "$") }
+{%- elif cookiecutter.database == "postgres" %}
 
   db_backup_retention_days = var.db_backup_retention_days
   db_final_snapshot        = var.db_final_snapshot

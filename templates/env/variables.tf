@@ -21,6 +21,8 @@ variable "secret_recovery_window_in_days" {
   description = "Days a deleted secret can be restored (0, or 7-30)."
 }
 
+{%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
+
 variable "az_count" {
   type        = number
   description = "Availability zones (2 or 3)."
@@ -30,13 +32,14 @@ variable "single_nat_gateway" {
   type        = bool
   description = "One NAT gateway for all zones (cheaper) instead of one per zone."
 }
+{%- endif %}
 
 variable "alarm_email" {
   type        = string
   description = "E-mail subscribed to the alarms; null for none."
   default     = null
 }
-{%- if cookiecutter.database != "sqlite" %}
+{%- if cookiecutter.database in ("postgres", "aurora-serverless") %}
 
 variable "db_backup_retention_days" {
   type        = number

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import get_args
 
-from deploy import package, rds_ca, release
+from deploy import package{% if cookiecutter.database != "dynamodb" %}, rds_ca{% endif %}, release
 from deploy.local import LocalEmulator
 from deploy.project import Architecture, Project
 from deploy.steps import DeployError, StepError, say, step
@@ -23,8 +23,10 @@ def parser(project: Project) -> argparse.ArgumentParser:
         default=project.architecture,
         help="the CPU to build for (default: project.json's, the functions')",
     )
+{%- if cookiecutter.database != "dynamodb" %}
     fetch = commands.add_parser("rds-ca", help="fetch and pin RDS's certificate bundle")
     fetch.add_argument("--update", action="store_true", help="accept a bundle that changed")
+{%- endif %}
     for name, text in (
         ("deploy", "release the committed revision to an environment"),
         ("rollback", "return to the previous release"),
@@ -54,9 +56,11 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit("package builds the Lambda zip; this project runs on ECS")
                 with step(f"Building the Lambda package ({arguments.architecture})"):
                     package.build(project, arguments.architecture, os.environ.get("UV", "uv"))
+{%- if cookiecutter.database != "dynamodb" %}
             case "rds-ca":
                 with step("Fetching the RDS certificate bundle"):
                     rds_ca.fetch(project, update=arguments.update)
+{%- endif %}
             case "deploy":
                 release.deploy(
                     release.Target.aws_account(project, arguments.env), confirmed=confirmed

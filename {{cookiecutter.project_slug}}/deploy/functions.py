@@ -1,25 +1,37 @@
+{%- if cookiecutter.database == "dynamodb" -%}
+"""Lambda releases: versions and the `live` alias.
+
+Terraform publishes a version whenever the code or configuration changes; clients reach
+the `live` alias, which only the deploy moves and rollback moves back.
+"""
+{%- else -%}
 """Lambda releases: versions, the `live` alias and the migration function.
 
 Terraform publishes a version whenever the code or configuration changes; clients reach
 the `live` alias, which only the deploy moves (after migrations succeed) and rollback
 moves back.
 """
+{%- endif %}
 
 from __future__ import annotations
 
+{% if cookiecutter.database != "dynamodb" -%}
 import json
+{% endif -%}
 from collections.abc import Mapping
 
 from deploy.aws import Aws
 from deploy.steps import StepError
 
 ALIAS = "live"
+{%- if cookiecutter.database != "dynamodb" %}
 # The migration function's own timeout is the limit; the SDK must wait as long.
 MIGRATION_READ_TIMEOUT = 15 * 60
+{%- endif %}
 # A new version's state, polled until Active: a SnapStart snapshot takes minutes.
 ACTIVE_POLL = {"Delay": 5, "MaxAttempts": 360}
 
-Versions = dict[str, str]  # role (api, worker, migrate) -> version number
+Versions = dict[str, str]  # role (api, worker{% if cookiecutter.database != "dynamodb" %}, migrate{% endif %}) -> version number
 
 
 def publish(aws: Aws, function_names: Mapping[str, str]) -> Versions:
@@ -70,6 +82,8 @@ def configuration(aws: Aws, function_name: str, version: str) -> dict[str, str]:
     variables: dict[str, str] = found.get("Environment", {}).get("Variables", {})
     return variables
 
+{%- if cookiecutter.database != "dynamodb" %}
+
 
 def run_migration(aws: Aws, function_name: str, version: str) -> str:
     """Invokes the migration function at `version`; returns the schema revision it reached.
@@ -86,6 +100,7 @@ def run_migration(aws: Aws, function_name: str, version: str) -> str:
             f"/aws/lambda/{function_name}"
         )
     return str(payload.get("revision", "?"))
+{%- endif %}
 
 
 def previous(aws: Aws, function_names: Mapping[str, str]) -> Versions:

@@ -2,7 +2,7 @@
 task: `python -m deploy.inprocess PACKAGE STEP RESULT`. The child's environment is the
 deployed one (see deploy/local.py); it writes its result to the file RESULT as JSON.
 
-Steps (STEPS): `lambda-migrate` (the migration function's handler), `lambda-smoke` (the
+Steps (STEPS): {% if cookiecutter.database != "dynamodb" %}`lambda-migrate` (the migration function's handler), {% endif %}`lambda-smoke` (the
 API function's handler, given an API Gateway HTTP API event for GET /health/db) and
 `asgi-smoke` (the app as the ECS task serves it, GET /health/db). A failure exits 1.
 """
@@ -49,12 +49,14 @@ def http_api_event(path: str) -> dict[str, Any]:
     }
 
 
+{% if cookiecutter.database != "dynamodb" -%}
 def lambda_migrate(package: str) -> dict[str, Any]:
     handlers = importlib.import_module(f"{package}.lambda_handler")
     result: dict[str, Any] = handlers.migrate({}, None)
     return result
 
 
+{% endif -%}
 def lambda_smoke(package: str) -> dict[str, Any]:
     handlers = importlib.import_module(f"{package}.lambda_handler")
     response: dict[str, Any] = handlers.handler(http_api_event(PATH), None)
@@ -83,7 +85,9 @@ class Step:
 
 
 STEPS = {
+{%- if cookiecutter.database != "dynamodb" %}
     "lambda-migrate": Step("the migration function", lambda_migrate),
+{%- endif %}
     "lambda-smoke": Step("the smoke check through the API function", lambda_smoke),
     "asgi-smoke": Step("the smoke check through the app task's settings", asgi_smoke),
 }

@@ -1,5 +1,16 @@
 """`make deploy-local`: the deploy path against the emulator on loopback.
 
+{% if cookiecutter.database == "dynamodb" -%}
+The emulator (the emulator/ package) keeps running between runs, so a second run updates
+what the first one created, as a deploy to AWS does; `make deploy-local-down` stops it
+and forgets everything. Its log and the Terraform copy live in .deploy-local/.
+
+moto runs no Lambda code and no containers, so the step that needs them (the smoke
+check) runs here instead, in a child process, with the settings the function or task
+really got from Terraform, read back from the emulator. The AWS resources the app uses
+(the tables Terraform made, secrets, bucket, queue, log group) are the emulator's, so a
+setting Terraform wired wrong fails here as it would on AWS.
+{%- else -%}
 The emulator (the emulator/ package) keeps running between runs, so a second run updates
 what the first one created, as a deploy to AWS does; `make deploy-local-down` stops it
 and forgets everything. Its log, the Terraform copy and the local database live in
@@ -11,6 +22,7 @@ the function or task really got from Terraform, read back from the emulator: onl
 database is pointed at a local one (DEPLOY_LOCAL_DATABASE_URL, else SQLite in
 .deploy-local/). The AWS resources the app uses (secrets, bucket, queue, log group) are
 the emulator's, so a setting Terraform wired wrong fails here as it would on AWS.
+{%- endif %}
 
 Where bootstrap makes a deploy role (ci=github), the deploy runs as that role, as CI
 does, with the emulator enforcing IAM: a permission the role lacks fails here, not in
@@ -40,6 +52,7 @@ from emulator import ACCOUNT_CREDENTIALS, Credentials, server
 from emulator.terraform import point_at_emulator
 
 DIRECTORY = ".deploy-local"
+{%- if cookiecutter.database != "dynamodb" %}
 # The settings that locate the deployed database and log in to it, replaced by the local
 # one (which has no IAM authentication and no app role to grant).
 DATABASE_SETTINGS = (
@@ -52,6 +65,7 @@ DATABASE_SETTINGS = (
     "DATABASE_NAME",
     "DB_SSL",
 )
+{%- endif %}
 # What a child process keeps from this one: enough to find tools, nothing of the app's.
 INHERITED = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR")
 
@@ -166,6 +180,14 @@ class LocalEmulator:
         point_at_emulator(copy, url)
         return copy
 
+    {% if cookiecutter.database == "dynamodb" -%}
+    def app_environment(self, aws: Aws, deployed: Mapping[str, str]) -> dict[str, str]:
+        """The deployed settings (the tables Terraform made included) with the emulator's
+        endpoint."""
+        environment = {name: os.environ[name] for name in INHERITED if name in os.environ}
+        environment.update(deployed)
+        environment.update(
+{%- else -%}
     def database_url(self) -> str:
         return os.environ.get("DEPLOY_LOCAL_DATABASE_URL") or (
             f"sqlite+aiosqlite:///{self.directory / 'app.db'}"
@@ -187,6 +209,7 @@ class LocalEmulator:
         )
         environment.update(
             DATABASE_URL=self.database_url(),
+{%- endif %}
             AWS_ENDPOINT_URL=aws.endpoint_url or "",
             AWS_REGION=aws.region,
             AWS_DEFAULT_REGION=aws.region,

@@ -60,19 +60,26 @@ class Project:
             hosted_zone=(facts["domain"] or {}).get("hosted_zone"),
             environments=tuple(facts["environments"]),
         )
+{%- if cookiecutter.database != "dynamodb" %}
 
     @property
     def database_server(self) -> bool:
         """Whether the stacks run RDS or Aurora (else SQLite on EFS)."""
-        return self.database != "sqlite"
+        return self.database in ("postgres", "aurora-serverless")
+{%- endif %}
 
     @property
     def linked_services(self) -> list[str]:
         """The services of SERVICE_LINKED_ROLES whose modules this project's stacks use."""
+{%- if cookiecutter.database == "dynamodb" %}
+        # DynamoDB tables on demand need none of their own.
+        modules = {"ecs_service" if self.compute == "ecs" else "lambda_api"}
+{%- else %}
         modules = {
             "ecs_service" if self.compute == "ecs" else "lambda_api",
             "database" if self.database_server else "efs",
         }
+{%- endif %}
         return [
             service
             for module, services in SERVICE_LINKED_ROLES.items()

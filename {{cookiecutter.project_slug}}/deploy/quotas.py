@@ -25,7 +25,7 @@ RESERVATIONS = {
 }
 # Every function infra/modules/lambda_api creates: a reservation any of them holds today
 # is released or replaced by the apply.
-FUNCTION_ROLES = ("api", "migrate", "worker")
+FUNCTION_ROLES = ("api", {% if cookiecutter.database != "dynamodb" %}"migrate", {% endif %}"worker")
 
 # `name = 12` or `name = null`, as the generated terraform.tfvars write them.
 NUMBER_OR_NULL = re.compile(r"^([a-z_][a-z0-9_]*)\s*=\s*(null|\d+)\s*(?:#.*)?$")

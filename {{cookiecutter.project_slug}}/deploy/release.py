@@ -1,3 +1,20 @@
+{%- if cookiecutter.database == "dynamodb" -%}
+"""The commands behind `make deploy`, `deploy-local`, `rollback`, `image` and `logs`.
+
+A failed smoke check moves traffic back: whichever step fails, the previous version keeps
+serving. There is no migration: Terraform owns the DynamoDB tables, and the items are
+read by both versions alike.
+
+- Lambda: Terraform uploads the zip and publishes a version; the `live` alias of every
+  function moves to it (deploy/functions.py).
+- ECS: the image tagged with the git revision must be in ECR; Terraform registers new
+  task definition revisions; the services move to them and must become stable
+  (deploy/services.py).
+
+Where the release's code runs (the smoke check, the image push) is the target's runtime
+(deploy/runtime.py): AWS, or this machine beside the emulator.
+"""
+{%- else -%}
 """The commands behind `make deploy`, `deploy-local`, `rollback`, `image` and `logs`.
 
 A release moves traffic only after the migration has succeeded, and a failed smoke check
@@ -12,6 +29,7 @@ moves it back: whichever step fails, the previous version keeps serving.
 Where the release's code runs (the migration, the smoke check, the image push) is the
 target's runtime (deploy/runtime.py): AWS, or this machine beside the emulator.
 """
+{%- endif %}
 
 from __future__ import annotations
 
@@ -25,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deploy import functions, package, rds_ca, services
+from deploy import functions, package{% if cookiecutter.database != "dynamodb" %}, rds_ca{% endif %}, services
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
 from deploy.local import LocalEmulator
@@ -87,8 +105,10 @@ def deploy(target: Target, *, confirmed: bool) -> None:
     with step(f"Checking before anything changes ({environment})"):
         revision = committed_revision(project.root)
         say(f"    revision {revision}")
+{%- if cookiecutter.database != "dynamodb" %}
         if project.database_server:
             rds_ca.check(project)
+{%- endif %}
         confirm(environment, confirmed)
         bucket = check_account(target)
         target.runtime.check_limits(environment)
@@ -145,16 +165,22 @@ def described(versions: Mapping[str, str]) -> str:
 
 
 def release_functions(target: Target, stack: Mapping[str, Any]) -> None:
+{%- if cookiecutter.database == "dynamodb" %}
+    aws, names = target.aws, stack["function_names"]
+{%- else %}
     aws, runtime, names = target.aws, target.runtime, stack["function_names"]
+{%- endif %}
     with step("Publishing the new versions"):
         serving = functions.live(aws, names)
         versions = functions.publish(aws, names)
         say(f"    live: {described(serving)}; new: {described(versions)}")
+{%- if cookiecutter.database != "dynamodb" %}
     with (
         step(f"Running migrations (migration function, version {versions['migrate']})"),
         nothing_rolled_forward(f"live stays on {described(serving)}"),
     ):
         say(f"    schema at {runtime.migrate_functions(names, versions)}")
+{%- endif %}
     with step("Moving the live aliases to the new versions"):
         functions.point_live(aws, names, versions)
 
@@ -166,10 +192,15 @@ def release_functions(target: Target, stack: Mapping[str, Any]) -> None:
 
 
 def release_services(target: Target, stack: Mapping[str, Any]) -> None:
+{%- if cookiecutter.database == "dynamodb" %}
+    aws, cluster = target.aws, stack["cluster_name"]
+{%- else %}
     aws, runtime, cluster = target.aws, target.runtime, stack["cluster_name"]
+{%- endif %}
     definitions = stack["task_definition_arns"]
     new = {name: definitions[role] for name, role in services.services(stack).items()}
     serving = services.current(aws, cluster, list(new))
+{%- if cookiecutter.database != "dynamodb" %}
     # With SQLite on EFS the app task's first container migrates, and the app and worker
     # containers start only if it succeeds: no migration task runs beside the old task.
     # Where no task really starts (the emulator), that container runs before the rollout.
@@ -182,10 +213,13 @@ def release_services(target: Target, stack: Mapping[str, Any]) -> None:
             nothing_rolled_forward(f"the services stay on {described_revisions(serving)}"),
         ):
             runtime.migrate_services(stack, migration)
+{%- endif %}
     with step("Rolling the services to the new revisions"):
         say(f"    {described_revisions(serving)} -> {described_revisions(new)}")
+{%- if cookiecutter.database != "dynamodb" %}
         if in_task:
             say("    (each new app task runs its migration container first)")
+{%- endif %}
         services.roll(aws, cluster, new)
 
     def move_back() -> str:
@@ -211,6 +245,8 @@ def smoke_check(
                 raise
             raise StepError(f"{failure}\n    {move_back()}") from None
 
+{%- if cookiecutter.database != "dynamodb" %}
+
 
 @contextmanager
 def nothing_rolled_forward(serving: str) -> Iterator[None]:
@@ -219,6 +255,7 @@ def nothing_rolled_forward(serving: str) -> Iterator[None]:
         yield
     except StepError as failure:
         raise StepError(f"{failure}\n    nothing was rolled forward: {serving}") from None
+{%- endif %}
 
 
 def described_revisions(revisions: Mapping[str, str]) -> str:
@@ -257,8 +294,10 @@ def image(target: Target) -> str:
     Returns the image reference."""
     with step(f"Checking before anything changes ({target.environment})"):
         revision = committed_revision(target.project.root)
+{%- if cookiecutter.database != "dynamodb" %}
         if target.project.database_server:
             rds_ca.check(target.project)
+{%- endif %}
         bucket = check_account(target)
     ecr = target.aws.client("ecr")
     try:
@@ -326,7 +365,9 @@ def deploy_local(project: Project, local: LocalEmulator) -> None:
     say("\nEmulated (moto runs no containers or Lambda code):")
     for what in dict.fromkeys(local.emulated):
         say(f"  - {what}: in-process, with its configuration read back from the emulator")
+{%- if cookiecutter.database != "dynamodb" %}
     say(f"  - the database: {local.database_url()} instead of the deployed one")
+{%- endif %}
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Where a release's code runs: on AWS (the migration function or task, the public URL),
+"""Where a release's code runs: on AWS ({% if cookiecutter.database != "dynamodb" %}the migration function or task, {% endif %}the public URL),
 or, for `make deploy-local`, on this machine in place of what the emulator cannot run.
 The release (deploy/release.py) is written once against `Runtime`; the target picks the
 implementation, and every call returns data, not text to parse.
@@ -15,7 +15,7 @@ from deploy import functions, quotas, services, smoke
 from deploy.aws import Aws
 from deploy.local import LocalEmulator
 from deploy.project import Environment, Project
-from deploy.steps import StepError, run, say, step
+from deploy.steps import {% if cookiecutter.database != "dynamodb" %}StepError, {% endif %}run, say, step
 
 # Docker's names for project.json's architectures.
 IMAGE_PLATFORMS = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
@@ -25,6 +25,7 @@ MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 class Runtime(Protocol):
     def check_limits(self, environment: Environment) -> None:
         """Says whether the account can run the release (Lambda's concurrency)."""
+{%- if cookiecutter.database != "dynamodb" %}
 
     def migrate_functions(self, names: Mapping[str, str], versions: Mapping[str, str]) -> str:
         """Runs the migration function at its new version; returns the schema revision."""
@@ -35,6 +36,7 @@ class Runtime(Protocol):
 
     def migrate_services(self, stack: Mapping[str, Any], task_definition: str) -> None:
         """Runs the migrate container of `task_definition` once, before the rollout."""
+{%- endif %}
 
     def smoke(self, stack: Mapping[str, Any], serving: Mapping[str, str]) -> dict[str, Any]:
         """GET /health/db of the release `serving` (function versions or service
@@ -55,6 +57,7 @@ class AwsRuntime:
         if self.project.compute == "lambda":
             concurrency = quotas.check_lambda_concurrency(self.aws, self.project, environment)
             say(f"    Lambda concurrency: {concurrency}")
+{%- if cookiecutter.database != "dynamodb" %}
 
     def migrate_functions(self, names: Mapping[str, str], versions: Mapping[str, str]) -> str:
         return functions.run_migration(self.aws, names["migrate"], versions["migrate"])
@@ -65,6 +68,7 @@ class AwsRuntime:
 
     def migrate_services(self, stack: Mapping[str, Any], task_definition: str) -> None:
         services.run_migration(self.aws, stack)  # the migrate task definition
+{%- endif %}
 
     def smoke(self, stack: Mapping[str, Any], serving: Mapping[str, str]) -> dict[str, Any]:
         return smoke.check(stack["url"])
@@ -90,9 +94,15 @@ class AwsRuntime:
 
 @dataclass(frozen=True)
 class EmulatedRuntime:
+{%- if cookiecutter.database == "dynamodb" %}
+    """`make deploy-local`: moto runs no Lambda code and no containers, so the smoke check
+    runs in a child process here, with the settings the function or task got from
+    Terraform, read back from the emulator (LocalEmulator.run_step)."""
+{%- else %}
     """`make deploy-local`: moto runs no Lambda code and no containers, so the migration
     and the smoke check run in a child process here, with the settings the function or
     task got from Terraform, read back from the emulator (LocalEmulator.run_step)."""
+{%- endif %}
 
     project: Project
     aws: Aws
@@ -100,6 +110,7 @@ class EmulatedRuntime:
 
     def check_limits(self, environment: Environment) -> None:
         say("    (emulated) no account limits to check")
+{%- if cookiecutter.database != "dynamodb" %}
 
     def migrate_functions(self, names: Mapping[str, str], versions: Mapping[str, str]) -> str:
         deployed = functions.configuration(self.aws, names["migrate"], versions["migrate"])
@@ -117,6 +128,7 @@ class EmulatedRuntime:
             raise StepError(f"the migration container runs {command}, not a Python module")
         deployed = env_list(container["environment"])
         self.local.run_command(self.aws, "the migration task", deployed, command[1:])
+{%- endif %}
 
     def smoke(self, stack: Mapping[str, Any], serving: Mapping[str, str]) -> dict[str, Any]:
         if self.project.compute == "lambda":

@@ -1,3 +1,11 @@
+{%- if cookiecutter.database == "dynamodb" -%}
+"""ECS releases: the image in ECR and the services' task definition revisions.
+
+Terraform registers a new revision of each task definition when the image tag changes
+(and keeps the old ones); the services move to it only when the deploy says so, and
+rollback moves them back.
+"""
+{%- else -%}
 """ECS releases: the image in ECR, the one-off migration task (with SQLite on EFS, a
 container of the app task instead) and the services' task definition revisions.
 
@@ -5,6 +13,7 @@ Terraform registers a new revision of each task definition when the image tag ch
 (and keeps the old ones); the services move to it only when the deploy says so, after
 the migration task has succeeded, and rollback moves them back.
 """
+{%- endif %}
 
 from __future__ import annotations
 
@@ -14,9 +23,11 @@ from typing import Any
 from deploy.aws import Aws, error_code
 from deploy.steps import StepError
 
-# Fargate start-up plus a migration; the waiter polls every DELAY seconds.
+# The waiters poll every DELAY seconds{% if cookiecutter.database != "dynamodb" %} (a migration: Fargate start-up plus the migration){% endif %}.
 DELAY = 6
+{%- if cookiecutter.database != "dynamodb" %}
 MIGRATION_MAX_ATTEMPTS = 150
+{%- endif %}
 STABLE_MAX_ATTEMPTS = 100
 
 Revisions = dict[str, str]  # service name -> task definition ARN
@@ -40,6 +51,8 @@ def container(aws: Aws, task_definition: str, name: str) -> dict[str, Any]:
         if definition["name"] == name:
             return definition
     raise StepError(f"{revision_name(task_definition)} has no {name} container")
+
+{%- if cookiecutter.database != "dynamodb" %}
 
 
 def run_migration(aws: Aws, stack: Mapping[str, Any]) -> None:
@@ -74,6 +87,7 @@ def run_migration(aws: Aws, stack: Mapping[str, Any]) -> None:
             f"the migration task exited with {exit_code} ({stopped.get('stoppedReason', '')}); "
             f"its log stream is migrate/migrate/{task.rsplit('/', 1)[-1]}"
         )
+{%- endif %}
 
 
 def services(stack: Mapping[str, Any]) -> dict[str, str]:

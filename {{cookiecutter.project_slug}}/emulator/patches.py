@@ -210,6 +210,51 @@ def patch_resource_scoped_permissions() -> None:
     logs.LogsResponse._determine_resource = log_arn
 
 
+{%- if cookiecutter.database == "dynamodb" %}
+
+
+def patch_dynamodb_permissions() -> None:
+    """With IAM enforced, DynamoDB checks every call against the resource "*", and a
+    TransactWriteItems as an action of its own, which AWS does not have: each call names
+    its table, and a transaction is authorised part by part, each as the action it is on
+    its own table ("Using IAM with DynamoDB transactions", DynamoDB Developer Guide)."""
+    responses = moto("dynamodb.responses")
+    partition = moto("utilities.utils").get_partition
+    parts = {
+        "ConditionCheck": "ConditionCheckItem",
+        "Delete": "DeleteItem",
+        "Put": "PutItem",
+        "Update": "UpdateItem",
+    }
+    authorize = responses.DynamoHandler._authenticate_and_authorize_normal_action
+    action_of = responses.DynamoHandler._get_action
+
+    def table_arn(self: Any, table: str | None) -> str:
+        if not table:
+            return "*"
+        account = f"{partition(self.region)}:dynamodb:{self.region}:{self.current_account}"
+        return f"arn:{account}:table/{table}"
+
+    def named_table(self: Any) -> str:
+        return table_arn(self, self.body.get("TableName"))
+
+    def each_part(self: Any, resource: str = "*") -> None:
+        if action_of(self) != "TransactWriteItems":
+            authorize(self, resource)
+            return
+        try:
+            for item in self.body.get("TransactItems", []):
+                ((kind, part),) = item.items()
+                self._get_action = functools.partial(str, parts[kind])
+                authorize(self, table_arn(self, part.get("TableName")))
+        finally:
+            vars(self).pop("_get_action", None)  # the transaction runs as itself
+
+    responses.DynamoHandler._determine_resource = named_table
+    responses.DynamoHandler._authenticate_and_authorize_normal_action = each_part
+{%- endif %}
+
+
 def patch_role_creation_permission() -> None:
     """With IAM enforced, IAM checks a call on a role that does not exist yet (CreateRole)
     against the resource "*", so a policy scoped to role ARNs refuses it: the ARN the role
@@ -347,6 +392,9 @@ PATCHES = (
     patch_conditional_deny,
     patch_ecs_services_running,
     patch_resource_scoped_permissions,
+{%- if cookiecutter.database == "dynamodb" %}
+    patch_dynamodb_permissions,
+{%- endif %}
     patch_role_creation_permission,
     patch_signature_of_empty_bodies,
     patch_permissions_boundary_condition,

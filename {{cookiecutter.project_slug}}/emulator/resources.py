@@ -11,7 +11,7 @@ from pathlib import Path
 
 import boto3
 
-from emulator import ACCOUNT_CREDENTIALS
+from emulator import ACCOUNT_CREDENTIALS{% if cookiecutter.database == "dynamodb" %}, tables{% endif %}
 
 # The project's facts (name, region), beside this package.
 FACTS_FILE = Path(__file__).resolve().parents[1] / "project.json"
@@ -35,6 +35,14 @@ def create(endpoint: str) -> dict[str, str]:
     if not logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]:
         logs.create_log_group(logGroupName=log_group)
     settings["CLOUDWATCH_LOG_GROUP"] = log_group
+{%- if cookiecutter.database == "dynamodb" %}
+
+    # The app's own default, so `make run` finds the tables without a setting.
+    from {{ cookiecutter.package_name }}.core.config import LOCAL_TABLE_PREFIX
+
+    tables.create_tables(session.client("dynamodb", endpoint_url=endpoint), LOCAL_TABLE_PREFIX)
+    settings["DYNAMODB_TABLE_PREFIX"] = LOCAL_TABLE_PREFIX
+{%- endif %}
 {%- if cookiecutter.use_s3_uploads == "y" %}
 
     s3 = session.client("s3", endpoint_url=endpoint)

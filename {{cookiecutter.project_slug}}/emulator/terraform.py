@@ -19,6 +19,9 @@ SERVICES = (
     "apigatewayv2",
     "appautoscaling",
     "cloudwatch",
+{%- if cookiecutter.database == "dynamodb" %}
+    "dynamodb",
+{%- endif %}
     "ec2",
     "ecr",
     "ecs",
@@ -28,7 +31,9 @@ SERVICES = (
     "kms",
     "lambda",
     "logs",
+{%- if cookiecutter.database != "dynamodb" %}
     "rds",
+{%- endif %}
     "route53",
     "s3",
     "secretsmanager",

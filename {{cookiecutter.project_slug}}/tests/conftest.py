@@ -1,3 +1,10 @@
+{%- if cookiecutter.database == "dynamodb" -%}
+"""Fixtures shared by every test.
+
+Database tests run on DynamoDB as the emulator serves it: project.json's tables under a
+prefix of the session's own, created at its start and emptied after each test.
+"""
+{%- else -%}
 """Fixtures shared by every test.
 
 Database tests run once per backend: SQLite always, and Postgres when TEST_DATABASE_URL
@@ -5,15 +12,17 @@ points at a server (each run gets a fresh database there, dropped afterwards).
 REQUIRE_POSTGRES=1 turns a missing TEST_DATABASE_URL into an error, so CI can never
 skip Postgres silently.
 """
+{%- endif %}
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 {%- if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" %}
 import uuid
 {%- endif %}
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 {% if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" -%}
 import boto3
@@ -24,6 +33,16 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
+{%- if cookiecutter.database == "dynamodb" %}
+from emulator import ACCOUNT_CREDENTIALS, server
+from scripts.scratch import (
+{%- if cookiecutter.use_s3_uploads == "y" or cookiecutter.use_background_jobs == "y" %}
+    TEST_REGION,
+{%- endif %}
+    fresh_tables,
+    make_settings,
+)
+{%- else %}
 from {{ cookiecutter.package_name }}.migrate import upgrade
 from emulator import ACCOUNT_CREDENTIALS, server
 from scripts.scratch import (
@@ -35,6 +54,7 @@ from scripts.scratch import (
     fresh_database,
     make_settings,
 )
+{%- endif %}
 from tests.helpers import PASSWORD, AuthHeaders, empty_tables
 
 
@@ -43,6 +63,52 @@ def pytest_configure() -> None:
     for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         os.environ.pop(variable, None)
     os.environ.update(ACCOUNT_CREDENTIALS.environment())
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """The emulator, serving every AWS service the app calls, on a loopback port."""
+    with server.in_thread() as url:
+        yield url
+{%- if cookiecutter.database == "dynamodb" %}
+
+
+@pytest.fixture(scope="session")
+def table_prefix(moto_url: str) -> Iterator[str]:
+    """project.json's tables on the emulator, shared by the session; tests leave them empty."""
+    with fresh_tables(moto_url) as prefix:
+        yield prefix
+
+
+@pytest.fixture
+def settings_with(table_prefix: str, moto_url: str) -> Callable[..., Settings]:
+    """Settings for the session's tables, with the given overrides."""
+    return functools.partial(make_settings, table_prefix, aws_endpoint_url=moto_url)
+
+
+@pytest.fixture
+def settings(settings_with: Callable[..., Settings]) -> Settings:
+    return settings_with()
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+    asyncio.run(empty_tables(settings))
+
+
+@pytest.fixture
+def aws_settings(settings: Settings) -> Settings:
+    """Settings for an app whose AWS clients all point at the moto server (every
+    DynamoDB project's do)."""
+    return settings
+{%- else %}
 
 
 def pytest_report_header() -> str:
@@ -67,8 +133,14 @@ def database_url(
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return make_settings(database_url)
+def settings_with(database_url: str) -> Callable[..., Settings]:
+    """Settings for the backend's database, with the given overrides."""
+    return functools.partial(make_settings, database_url)
+
+
+@pytest.fixture
+def settings(settings_with: Callable[..., Settings]) -> Settings:
+    return settings_with()
 
 
 @pytest.fixture
@@ -83,17 +155,11 @@ def client(app: FastAPI, database_url: str) -> Iterator[TestClient]:
     asyncio.run(empty_tables(database_url))
 
 
-@pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
-    """The emulator (S3, SQS, Secrets Manager, CloudWatch Logs, ...) on a loopback port."""
-    with server.in_thread() as url:
-        yield url
-
-
 @pytest.fixture
 def aws_settings(database_url: str, moto_url: str) -> Settings:
     """Settings for an app whose AWS clients all point at the moto server."""
     return make_settings(database_url, aws_endpoint_url=moto_url)
+{%- endif %}
 {%- if cookiecutter.use_s3_uploads == "y" %}
 
 

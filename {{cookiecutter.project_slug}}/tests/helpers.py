@@ -1,18 +1,25 @@
-"""Helpers the tests import: the tables emptied and inspected, the error-shape check, a
+"""Helpers the tests import: the tables emptied{% if cookiecutter.database != "dynamodb" %} and inspected{% endif %}, the error-shape check, a
 TLS server's certificate authority of the tests' own, and the types of shared fixtures.
-Settings and throwaway databases are in scripts/scratch.py, which the benchmarks share."""
+Settings and throwaway {{ 'tables' if cookiecutter.database == 'dynamodb' else 'databases' }} are in scripts/scratch.py{% if cookiecutter.database != "dynamodb" %}, which the benchmarks share{% endif %}."""
 
 from __future__ import annotations
 
+{% if cookiecutter.database != "dynamodb" -%}
 import asyncio
+{% endif -%}
 import datetime
 import ipaddress
 import socketserver
 import ssl
 import threading
 import uuid
+{%- if cookiecutter.database == "dynamodb" %}
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+{%- else %}
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+{%- endif %}
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,16 +32,43 @@ from cryptography.x509.oid import NameOID
 {%- if cookiecutter.use_s3_uploads == "y" %}
 from fastapi.testclient import TestClient
 {%- endif %}
+{%- if cookiecutter.database == "dynamodb" %}
+
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import Database
+from emulator.tables import definitions
+{%- else %}
 from sqlalchemy import TextClause, delete, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.models import Base
 from scripts.scratch import execute, make_settings
+{%- endif %}
 
 PASSWORD = "correct horse battery staple"
 # The `auth_headers` fixture: registers an e-mail (if new), logs in, gives its header.
 AuthHeaders = Callable[[str], dict[str, str]]
+{%- if cookiecutter.database == "dynamodb" %}
+
+
+async def empty_tables(settings: Settings) -> None:
+    """Deletes every item of every table, so the next test starts from empty tables (a
+    Scan: tests only, never the app)."""
+    database = Database(settings)
+    client = database.client
+    try:
+        for name, table in definitions().items():
+            keys = [table["hash_key"], *([table["range_key"]] if "range_key" in table else [])]
+            pages = client.get_paginator("scan").paginate(TableName=database.table(name))
+            for page in pages:
+                for item in page["Items"]:
+                    client.delete_item(
+                        TableName=database.table(name), Key={key: item[key] for key in keys}
+                    )
+    finally:
+        await database.dispose()
+{%- else %}
 
 
 def cut_sessions(role: str) -> TextClause:
@@ -74,6 +108,7 @@ def table_names(database_url: str) -> set[str]:
             return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
 
     return asyncio.run(read())
+{%- endif %}
 
 
 @contextmanager

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -8,11 +11,19 @@ import jwt
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+{%- if cookiecutter.database != "dynamodb" %}
 from sqlalchemy import Executable, delete, update
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.core import security
-from {{ cookiecutter.package_name }}.core.db import utcnow
+from {{ cookiecutter.package_name }}.core.clock import utcnow
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.db import Database
+from {{ cookiecutter.package_name }}.core.errors import ConflictError
+{%- if cookiecutter.database != "dynamodb" %}
 from {{ cookiecutter.package_name }}.users.models import User
+{%- endif %}
+from {{ cookiecutter.package_name }}.users.repository import UserRepository
 from scripts.scratch import TEST_JWT_SECRET
 from tests.helpers import PASSWORD, AuthHeaders, assert_error
 
@@ -49,6 +60,43 @@ def test_register_duplicate_email_is_conflict(client: TestClient) -> None:
     register(client, "dup@example.com")
     response = client.post(REGISTER, json={"email": "DUP@example.com", "password": PASSWORD})
     assert_error(response, 409, "conflict")
+
+
+@asynccontextmanager
+async def users_of(database: Database) -> AsyncIterator[UserRepository]:
+    """A repository of its own, as each request gets one."""
+{%- if cookiecutter.database == "dynamodb" %}
+    yield UserRepository(database)
+{%- else %}
+    async with database.session() as session:
+        yield UserRepository(session)
+{%- endif %}
+
+
+def test_registrations_of_one_email_at_once_make_one_account(
+    client: TestClient, settings: Settings
+) -> None:
+    """No check before the write can see the others' writes: the store must decide."""
+    database = Database(settings)
+    password_hash = security.hash_password(PASSWORD)
+
+    async def register_once() -> str:
+        async with users_of(database) as users:
+            try:
+                await users.add("race@example.com", password_hash)
+            except ConflictError:
+                return "conflict"
+            return "created"
+
+    async def race() -> list[str]:
+        try:
+            return await asyncio.gather(*(register_once() for _ in range(4)))
+        finally:
+            await database.dispose()
+
+    assert sorted(asyncio.run(race())) == ["conflict", "conflict", "conflict", "created"]
+    login = client.post(LOGIN, data={"username": "race@example.com", "password": PASSWORD})
+    assert login.status_code == 200, login.text
 
 
 @pytest.mark.parametrize(
@@ -159,6 +207,29 @@ def test_me_requires_a_valid_token(client: TestClient) -> None:
     assert client.get(ME, headers=good).status_code == 200
 
 
+{% if cookiecutter.database == "dynamodb" -%}
+def delete_users(client: TestClient, app: FastAPI) -> None:
+    """Deletes every user from the users table, through the app's own client."""
+    database = app.state.database
+    table = database.table("users")
+    for page in database.client.get_paginator("scan").paginate(TableName=table):
+        for user in page["Items"]:
+            database.client.delete_item(TableName=table, Key={"id": user["id"]})
+
+
+def deactivate_users(client: TestClient, app: FastAPI) -> None:
+    """Marks every user inactive in the users table, through the app's own client."""
+    database = app.state.database
+    table = database.table("users")
+    for page in database.client.get_paginator("scan").paginate(TableName=table):
+        for user in page["Items"]:
+            database.client.update_item(
+                TableName=table,
+                Key={"id": user["id"]},
+                UpdateExpression="SET is_active = :no",
+                ExpressionAttributeValues={":no": {"BOOL": False}},
+            )
+{%- else -%}
 def execute_in_app(client: TestClient, app: FastAPI, statement: Executable) -> None:
     """Run a statement through the app's own engine, on the test client's event loop."""
 
@@ -171,12 +242,21 @@ def execute_in_app(client: TestClient, app: FastAPI, statement: Executable) -> N
     client.portal.call(run)
 
 
+def delete_users(client: TestClient, app: FastAPI) -> None:
+    execute_in_app(client, app, delete(User))
+
+
+def deactivate_users(client: TestClient, app: FastAPI) -> None:
+    execute_in_app(client, app, update(User).values(is_active=False))
+{%- endif %}
+
+
 def test_token_of_deleted_user_is_rejected(
     client: TestClient, app: FastAPI, auth_headers: AuthHeaders
 ) -> None:
     headers = auth_headers("gone@example.com")
     assert client.get(ME, headers=headers).status_code == 200
-    execute_in_app(client, app, delete(User))
+    delete_users(client, app)
     assert_error(client.get(ME, headers=headers), 401, "unauthorized")
 
 
@@ -184,7 +264,7 @@ def test_inactive_user_cannot_log_in_or_use_token(
     client: TestClient, app: FastAPI, auth_headers: AuthHeaders
 ) -> None:
     headers = auth_headers("inactive@example.com")
-    execute_in_app(client, app, update(User).values(is_active=False))
+    deactivate_users(client, app)
     assert_error(client.get(ME, headers=headers), 401, "unauthorized")
     response = client.post(LOGIN, data={"username": "inactive@example.com", "password": PASSWORD})
     assert_error(response, 401, "unauthorized")

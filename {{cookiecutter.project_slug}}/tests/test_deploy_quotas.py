@@ -12,10 +12,8 @@ from botocore.stub import Stubber
 
 from deploy.aws import Aws
 from deploy.project import Project
-from deploy.quotas import check_lambda_concurrency, tfvars_numbers
+from deploy.quotas import FUNCTION_ROLES, check_lambda_concurrency, tfvars_numbers
 from deploy.steps import StepError
-
-ROLES = ("api", "migrate", "worker")
 
 
 @pytest.fixture
@@ -56,7 +54,7 @@ def stubbed(
             }
         },
     )
-    for role in ROLES:
+    for role in FUNCTION_ROLES:
         name = {"FunctionName": f"{project.prefix}-dev-{role}"}
         if role in reserved:
             stub.add_response(
@@ -124,9 +122,9 @@ def test_what_the_stack_reserves_today_is_given_back_by_the_apply(
         project,
         "lambda_reserved_concurrency = 90\nlambda_worker_reserved_concurrency = null\n",
     )
-    # 140 unreserved now, 50 of the reserved ones the stack's own api and 1 its migrate.
+    # 140 unreserved now, 50 of the reserved ones the stack's own api and 1 its worker.
     stubbed(
-        aws, monkeypatch, project, limit=1000, unreserved=140, reserved={"api": 50, "migrate": 1}
+        aws, monkeypatch, project, limit=1000, unreserved=140, reserved={"api": 50, "worker": 1}
     )
     assert check_lambda_concurrency(aws, project, "dev") == (
         "reserving 90 of 1000 leaves 101 unreserved"

@@ -5,7 +5,9 @@ own tests.)"""
 from __future__ import annotations
 
 import http.server
+{%- if cookiecutter.database != "dynamodb" %}
 import io
+{%- endif %}
 import json
 import re
 import time
@@ -14,7 +16,9 @@ from collections.abc import Iterator
 from typing import get_args
 
 import pytest
+{%- if cookiecutter.database != "dynamodb" %}
 from botocore.response import StreamingBody
+{%- endif %}
 from botocore.stub import Stubber
 
 import {{ cookiecutter.package_name }}.core.config as app_config
@@ -194,6 +198,8 @@ def test_logs_print_the_recent_lines_of_every_group_in_time_order(aws: Aws, caps
     lines = [json.loads(line) for line in printed.splitlines() if line.startswith("{")]
     assert [line["event"] for line in lines if line["event"] in put] == ["first", "second", "third"]
 
+{%- if cookiecutter.database != "dynamodb" %}
+
 
 def test_a_failed_migration_function_reports_its_error_and_log_group(aws: Aws, monkeypatch) -> None:
     client = aws.client("lambda")
@@ -213,6 +219,7 @@ def test_a_failed_migration_function_reports_its_error_and_log_group(aws: Aws, m
             functions.run_migration(aws, "app-migrate", "7")
     assert "ProgrammingError: no such table" in str(failure.value)
     assert "/aws/lambda/app-migrate" in str(failure.value)
+{%- endif %}
 
 
 def stub_publication(stub: Stubber, *states: dict[str, str]) -> None:

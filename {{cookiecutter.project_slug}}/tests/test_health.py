@@ -1,5 +1,21 @@
 from __future__ import annotations
 
+{% if cookiecutter.database == "dynamodb" -%}
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from fastapi.testclient import TestClient
+from structlog.testing import capture_logs
+
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.main import create_app
+from scripts.scratch import make_settings
+from tests.helpers import assert_error
+{%- else -%}
 import asyncio
 import contextlib
 import socket
@@ -22,17 +38,28 @@ from tests.helpers import assert_error
 ON_POSTGRES = pytest.mark.parametrize(
     "database_url", ["postgresql"] if POSTGRES_URL else [], indirect=True
 )
+{%- endif %}
 
 
 def test_liveness_does_no_io() -> None:
     # Nothing listens on port 1: liveness must not care.
+{%- if cookiecutter.database == "dynamodb" %}
+    settings = make_settings(None, aws_endpoint_url="http://127.0.0.1:1")
+{%- else %}
     settings = make_settings("postgresql://user:pw@127.0.0.1:1/none")
+{%- endif %}
     with TestClient(create_app(settings)) as client:
         response = client.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
+{% if cookiecutter.database == "dynamodb" -%}
+def test_readiness_reports_the_database(client: TestClient) -> None:
+    response = client.get("/health/db")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "dynamodb"}
+{%- else -%}
 def test_readiness_reports_dialect(client: TestClient, database_url: str) -> None:
     response = client.get("/health/db")
     assert response.status_code == 200
@@ -40,6 +67,7 @@ def test_readiness_reports_dialect(client: TestClient, database_url: str) -> Non
         "status": "ok",
         "database": make_url(database_url).get_dialect().name,
     }
+{%- endif %}
 
 
 def assert_outage(client: TestClient) -> None:
@@ -51,6 +79,9 @@ def assert_outage(client: TestClient) -> None:
     assert client.get("/health").status_code == 200
 
 
+{%- if cookiecutter.database != "dynamodb" %}
+
+
 def test_readiness_recovers_without_restart_sqlite(tmp_path: Path) -> None:
     missing = tmp_path / "not-yet"
     settings = make_settings(f"sqlite+aiosqlite:///{missing / 'app.db'}")
@@ -58,6 +89,7 @@ def test_readiness_recovers_without_restart_sqlite(tmp_path: Path) -> None:
         assert_outage(client)
         missing.mkdir()
         assert client.get("/health/db").status_code == 200
+{%- endif %}
 
 
 @contextmanager
@@ -96,6 +128,22 @@ def tcp_forwarder(listen_port: int, target: tuple[str, int]) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
+{%- if cookiecutter.database == "dynamodb" %}
+
+
+def test_readiness_recovers_without_restart(
+    settings: Settings, moto_url: str, unused_port: int
+) -> None:
+    emulator = urlsplit(moto_url)
+    reached_through = settings.model_copy(
+        update={"aws_endpoint_url": f"http://127.0.0.1:{unused_port}"}
+    )
+    with TestClient(create_app(reached_through)) as client:
+        assert_outage(client)
+        with tcp_forwarder(unused_port, (emulator.hostname or "127.0.0.1", emulator.port or 80)):
+            assert client.get("/health/db").status_code == 200
+        assert_outage(client)
+{%- else %}
 
 
 # Needs a network database to cut off; runs whenever TEST_DATABASE_URL is set.
@@ -163,3 +211,4 @@ def test_a_connection_idle_too_long_is_pinged_and_replaced_if_silent(
         monkeypatch.setattr(app.state.database.engine.dialect, "do_ping", silent)
         assert client.get("/health/db").status_code == 200  # pinged, replaced, served
     assert len(pinged) == 1
+{%- endif %}

@@ -304,8 +304,12 @@ class TestOnSqs:
         environment = worker_environment(
             ENVIRONMENT="test",
             LOG_JSON="true",
+{%- if cookiecutter.database == "dynamodb" %}
+            DYNAMODB_TABLE_PREFIX=sqs_settings.dynamodb_table_prefix,
+{%- else %}
             DATABASE_URL=sqs_settings.raw_database_url,
             DB_SSL="disable",
+{%- endif %}
             JWT_SECRET=TEST_JWT_SECRET,
             AWS_ENDPOINT_URL=sqs_settings.aws_endpoint_url,
             AWS_REGION=sqs_settings.aws_region,

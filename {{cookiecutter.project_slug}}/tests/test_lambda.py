@@ -15,9 +15,14 @@ from typing import Any
 import pytest
 
 from {{ cookiecutter.package_name }}.core.config import Settings
+{%- if cookiecutter.database == "dynamodb" %}
+from {{ cookiecutter.package_name }}.lambda_handler import LambdaHandler, http_handler
+from {{ cookiecutter.package_name }}.main import create_app
+{%- else %}
 from {{ cookiecutter.package_name }}.lambda_handler import LambdaHandler, http_handler, migrate
 from {{ cookiecutter.package_name }}.main import create_app
 from scripts.scratch import BACKENDS, fresh_database
+{%- endif %}
 from tests.helpers import PASSWORD, empty_tables
 
 EVENTS = Path(__file__).parent / "events"
@@ -39,11 +44,19 @@ def load_event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
+{%- if cookiecutter.database == "dynamodb" %}
+def handler(settings: Settings) -> Iterator[LambdaHandler]:
+    app = create_app(settings)
+    yield http_handler(app)
+    asyncio.get_event_loop().run_until_complete(app.state.database.dispose())
+    asyncio.run(empty_tables(settings))
+{%- else %}
 def handler(settings: Settings, database_url: str) -> Iterator[LambdaHandler]:
     app = create_app(settings)
     yield http_handler(app)
     asyncio.get_event_loop().run_until_complete(app.state.database.dispose())
     asyncio.run(empty_tables(database_url))
+{%- endif %}
 
 
 def body_of(response: dict[str, Any]) -> Any:
@@ -139,6 +152,7 @@ def test_alb_event(handler: LambdaHandler) -> None:
     assert body_of(response) == {"status": "ok"}
     not_found = handler(load_event("alb", path="/missing"), FakeContext())
     assert not_found["statusCode"] == 404
+{%- if cookiecutter.database != "dynamodb" %}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -155,6 +169,7 @@ def test_migrate_handler(backend: str, tmp_path: Path, monkeypatch: pytest.Monke
             get_settings.cache_clear()
     assert result["status"] == "ok"
     assert result["revision"] != "base"
+{%- endif %}
 
 
 def test_handler_import_loads_no_aws_sdk_and_no_driver(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Executable, delete, insert, select, text
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.core.db import utcnow
+from {{ cookiecutter.package_name }}.core.clock import utcnow
 from {{ cookiecutter.package_name }}.core.ids import new_id
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.migrate import (

@@ -20,9 +20,12 @@ from sqlalchemy import TextClause
 from sqlalchemy.engine import make_url
 from structlog.testing import capture_logs
 
+{% if cookiecutter.use_background_jobs == "y" -%}
+from {{ cookiecutter.package_name }}.core.clock import utcnow
+{% endif -%}
 from {{ cookiecutter.package_name }}.core.config import Settings
 {%- if cookiecutter.use_background_jobs == "y" %}
-from {{ cookiecutter.package_name }}.core.db import Database, utcnow
+from {{ cookiecutter.package_name }}.core.db import Database
 from {{ cookiecutter.package_name }}.jobs.base import JobContext
 from {{ cookiecutter.package_name }}.jobs.registry import run_message
 {%- endif %}

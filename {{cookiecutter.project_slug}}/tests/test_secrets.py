@@ -1,19 +1,28 @@
-"""DATABASE_SECRET_ARN and JWT_SECRET_ARN, read from a real (moto) Secrets Manager."""
+"""{% if cookiecutter.database != "dynamodb" %}DATABASE_SECRET_ARN and {% endif %}JWT_SECRET_ARN, read from a real (moto) Secrets Manager."""
 
 from __future__ import annotations
 
+{% if cookiecutter.database != "dynamodb" -%}
 import json
+{% endif -%}
 import uuid
+from collections.abc import Callable
+{%- if cookiecutter.database != "dynamodb" %}
 from typing import Any
+{%- endif %}
 
 import boto3
 import jwt
 import pytest
 from fastapi.testclient import TestClient
+{%- if cookiecutter.database != "dynamodb" %}
 from sqlalchemy.engine import make_url
+{%- endif %}
 
-from {{ cookiecutter.package_name }}.core.config import SettingsError
+from {{ cookiecutter.package_name }}.core.config import Settings, SettingsError
+{%- if cookiecutter.database != "dynamodb" %}
 from {{ cookiecutter.package_name }}.core.db import database_url
+{%- endif %}
 from {{ cookiecutter.package_name }}.core.security import signing_key
 from {{ cookiecutter.package_name }}.main import create_app
 from scripts.scratch import TEST_REGION, make_settings
@@ -24,6 +33,7 @@ def create_secret(moto_url: str, value: str) -> str:
     client = boto3.client("secretsmanager", endpoint_url=moto_url, region_name=TEST_REGION)
     created = client.create_secret(Name=f"test/{uuid.uuid4().hex}", SecretString=value)
     return created["ARN"]
+{%- if cookiecutter.database != "dynamodb" %}
 
 
 def rds_secret(**overrides: Any) -> str:
@@ -86,11 +96,12 @@ def test_missing_secret_names_the_variable(moto_url: str) -> None:
     settings = make_settings(None, database_secret_arn=arn, aws_endpoint_url=moto_url)
     with pytest.raises(SettingsError, match=r"^DATABASE_SECRET_ARN: cannot read the secret"):
         database_url(settings)
+{%- endif %}
 
 
 def test_secret_is_read_once_per_process(moto_url: str) -> None:
     arn = create_secret(moto_url, "k" * 40)
-    settings = make_settings("sqlite://", jwt_secret_arn=arn, aws_endpoint_url=moto_url)
+    settings = make_settings(None, jwt_secret_arn=arn, aws_endpoint_url=moto_url)
     first = signing_key(settings)
     client = boto3.client("secretsmanager", endpoint_url=moto_url, region_name=TEST_REGION)
     client.put_secret_value(SecretId=arn, SecretString="z" * 40)
@@ -98,10 +109,10 @@ def test_secret_is_read_once_per_process(moto_url: str) -> None:
 
 
 def test_app_signs_tokens_with_the_jwt_secret_from_secrets_manager(
-    database_url: str, moto_url: str
+    settings_with: Callable[..., Settings], moto_url: str
 ) -> None:
     arn = create_secret(moto_url, "s" * 48)
-    settings = make_settings(database_url, jwt_secret_arn=arn, aws_endpoint_url=moto_url)
+    settings = settings_with(jwt_secret_arn=arn, aws_endpoint_url=moto_url)
     with TestClient(create_app(settings)) as client:
         client.post("/api/v1/auth/register", json={"email": "k@example.com", "password": PASSWORD})
         login = client.post(
@@ -114,10 +125,10 @@ def test_app_signs_tokens_with_the_jwt_secret_from_secrets_manager(
 
 
 def test_short_jwt_secret_stops_start_up(
-    database_url: str, moto_url: str, capsys: pytest.CaptureFixture[str]
+    settings_with: Callable[..., Settings], moto_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     arn = create_secret(moto_url, "too-short")
-    settings = make_settings(database_url, jwt_secret_arn=arn, aws_endpoint_url=moto_url)
+    settings = settings_with(jwt_secret_arn=arn, aws_endpoint_url=moto_url)
     with (
         pytest.raises(SettingsError, match="JWT_SECRET_ARN: the secret is shorter"),
         TestClient(create_app(settings)),
@@ -130,4 +141,4 @@ def test_short_jwt_secret_stops_start_up(
 
 def test_both_sources_of_a_secret_are_refused() -> None:
     with pytest.raises(ValueError, match="JWT_SECRET_ARN: set either"):
-        make_settings("sqlite://", jwt_secret="x" * 40, jwt_secret_arn="arn:aws:secretsmanager:x")
+        make_settings(None, jwt_secret="x" * 40, jwt_secret_arn="arn:aws:secretsmanager:x")

@@ -9,6 +9,15 @@ from pathlib import Path
 
 import pytest
 
+{% if cookiecutter.database == "dynamodb" -%}
+from {{ cookiecutter.package_name }}.core.config import (
+    DEV_JWT_SECRET,
+    LOCAL_TABLE_PREFIX,
+    Settings,
+    SettingsError,
+    get_settings,
+)
+{%- else -%}
 from {{ cookiecutter.package_name }}.core.config import (
     DEV_JWT_SECRET,
     Settings,
@@ -17,6 +26,7 @@ from {{ cookiecutter.package_name }}.core.config import (
     is_sqlite_url,
 )
 from {{ cookiecutter.package_name }}.core.db import database_url
+{%- endif %}
 
 # Each setting's environment variable: its field's alias where it has one (DATABASE_URL).
 VARIABLES = {
@@ -39,17 +49,25 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     get_settings.cache_clear()
 
 
+{% if cookiecutter.database == "dynamodb" -%}
+def test_defaults_are_local(env: pytest.MonkeyPatch) -> None:
+    settings = get_settings()
+    assert settings.environment == "local"
+    assert settings.dynamodb_table_prefix == LOCAL_TABLE_PREFIX
+{%- else -%}
 def test_defaults_are_local_sqlite(env: pytest.MonkeyPatch) -> None:
     settings = get_settings()
     assert settings.environment == "local"
     assert settings.raw_database_url == "sqlite+aiosqlite:///./app.db"
     assert is_sqlite_url(settings.raw_database_url)
+{%- endif %}
     assert settings.log_json is False
     assert settings.cors_origins == []
 
 
 def test_settings_are_read_once(env: pytest.MonkeyPatch) -> None:
     assert get_settings() is get_settings()
+{%- if cookiecutter.database != "dynamodb" %}
 
 
 @pytest.mark.parametrize(
@@ -79,11 +97,16 @@ def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
     env.setenv("DB_SSL", "verify-full")
     env.setenv("DB_SSL_ROOT_CERT", "system")
     assert get_settings().db_ssl == "verify-full"
+{%- endif %}
 
 
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
+{%- if cookiecutter.database == "dynamodb" %}
+        ("DYNAMODB_TABLE_PREFIX", "acme orders"),
+        ("DYNAMODB_TABLE_PREFIX", ""),
+{%- else %}
         ("DATABASE_URL", "mysql://u:p@db/app"),
         ("DATABASE_URL", "not a url"),
         ("DATABASE_URL", "postgresql://u:p@db/app?sslmode=sometimes"),
@@ -91,13 +114,14 @@ def test_explicit_db_ssl_wins_over_url(env: pytest.MonkeyPatch) -> None:
         ("DB_POOL_SIZE", "0"),
         ("DB_MAX_OVERFLOW", "-1"),
         ("DB_SSL", "maybe"),
+        ("DATABASE_IAM_USER", "App-User"),
+        ("DATABASE_APP_ROLE", "app; DROP TABLE users"),
+{%- endif %}
         ("ENVIRONMENT", "production"),
         ("ACCESS_TOKEN_EXPIRE_MINUTES", "0"),
         ("CORS_ORIGINS", "app.example.com"),
         ("LOG_LEVEL", "LOUD"),
         ("LOG_JSON", "sometimes"),
-        ("DATABASE_IAM_USER", "App-User"),
-        ("DATABASE_APP_ROLE", "app; DROP TABLE users"),
 {%- if cookiecutter.use_background_jobs == "y" %}
         ("JOBS_BACKEND", "celery"),
         ("JOBS_WAIT_SECONDS", "21"),
@@ -114,6 +138,9 @@ def test_bad_value_names_the_variable(env: pytest.MonkeyPatch, variable: str, va
     message = str(caught.value)
     assert variable in message
     assert "\n" not in message
+
+
+{%- if cookiecutter.database != "dynamodb" %}
 
 
 IAM_LOGIN = {"DATABASE_IAM_USER": "app_user", "DATABASE_HOST": "db", "DATABASE_NAME": "app"}
@@ -151,6 +178,7 @@ def test_password_in_bad_url_is_not_echoed(env: pytest.MonkeyPatch) -> None:
     assert "hunter2" not in str(caught.value)
     settings = Settings(_env_file=None, database_url="postgresql://u:hunter2@db/app")
     assert "hunter2" not in repr(settings)
+{%- endif %}
 
 
 @pytest.mark.parametrize("secret", [None, DEV_JWT_SECRET, "too-short-for-prod"])
@@ -203,7 +231,7 @@ def test_cors_origins_are_comma_separated(env: pytest.MonkeyPatch) -> None:
 
 
 def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
-    environment = {**os.environ, "DB_POOL_SIZE": "lots", "ENVIRONMENT": "local"}
+    environment = {**os.environ, "LOG_LEVEL": "LOUD", "ENVIRONMENT": "local"}
     result = subprocess.run(
         [sys.executable, "-c", "import {{ cookiecutter.package_name }}.main"],
         env=environment,
@@ -215,7 +243,7 @@ def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Invalid configuration: DB_POOL_SIZE:")
+    assert lines[0].startswith("Invalid configuration: LOG_LEVEL:")
 
 
 def test_env_example_documents_every_setting() -> None:

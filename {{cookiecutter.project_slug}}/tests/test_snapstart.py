@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
 import pytest
 import snapshot_restore_py
 from fastapi import FastAPI
+{%- if cookiecutter.database != "dynamodb" %}
 from sqlalchemy.engine import make_url
+{%- endif %}
 
 from {{ cookiecutter.package_name }} import snapstart
 from {{ cookiecutter.package_name }}.core import aws
@@ -27,7 +29,7 @@ from {{ cookiecutter.package_name }}.lambda_handler import (
     run_in_container_loop,
 )
 from {{ cookiecutter.package_name }}.main import create_app
-from scripts.scratch import TEST_REGION, make_settings
+from scripts.scratch import TEST_REGION
 from tests.test_lambda import FakeContext, http_v2
 from tests.test_secrets import create_secret
 
@@ -45,10 +47,10 @@ def new_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def secret_settings(database_url: str, moto_url: str) -> Settings:
+def secret_settings(settings_with: Callable[..., Settings], moto_url: str) -> Settings:
     """Settings whose JWT secret is read from Secrets Manager (on the moto server)."""
     arn = create_secret(moto_url, "before-the-snapshot-" + "s" * 32)
-    return make_settings(database_url, jwt_secret_arn=arn, aws_endpoint_url=moto_url)
+    return settings_with(jwt_secret_arn=arn, aws_endpoint_url=moto_url)
 
 
 def run(registered: list[Any]) -> None:
@@ -78,17 +80,25 @@ def initialised(secret_settings: Settings) -> Iterator[tuple[FastAPI, LambdaHand
 
 
 def hold_connection_and_secret(app: FastAPI, handler: LambdaHandler, settings: Settings) -> Any:
-    """What a first request leaves behind: a pooled connection, a client with the
-    credentials it resolved, the secret it read. Returns the driver's connection."""
+    """What a first request leaves behind: {{ 'a DynamoDB client' if cookiecutter.database == 'dynamodb' else 'a pooled connection' }}, a client with the
+    credentials it resolved, the secret it read. Returns the {{ "database's client" if cookiecutter.database == 'dynamodb' else "driver's connection" }}."""
     assert handler(http_v2("GET", "/health/db"), FakeContext())["statusCode"] == 200
     signing_key(settings)
     assert aws._client.cache_info().currsize > 0
     assert aws._secrets
+{%- if cookiecutter.database == "dynamodb" %}
+    return database_connection(app)
+
+
+def database_connection(app: FastAPI) -> Any:
+    """The DynamoDB client the database holds (None: none yet)."""
+    return app.state.database._client
+{%- else %}
     assert app.state.database.engine.pool.checkedin() == 1
-    return pooled_connection(app)
+    return database_connection(app)
 
 
-def pooled_connection(app: FastAPI) -> Any:
+def database_connection(app: FastAPI) -> Any:
     """The driver's connection the pool holds (its only one, checked out and back)."""
 
     async def checkout() -> Any:
@@ -96,6 +106,12 @@ def pooled_connection(app: FastAPI) -> Any:
             return (await connection.get_raw_connection()).driver_connection
 
     return run_in_container_loop(checkout())
+{%- endif %}
+
+
+def nothing_opened(app: FastAPI) -> bool:
+    """Whether the database holds nothing open (no {{ 'client' if cookiecutter.database == 'dynamodb' else 'engine, so no connection' }})."""
+    return app.state.database.{{ '_client' if cookiecutter.database == 'dynamodb' else '_engine' }} is None
 
 
 def test_an_init_without_snap_start_warms_nothing_and_registers_no_hook(
@@ -115,8 +131,8 @@ def test_the_init_warms_without_connecting_signing_or_reading_a_secret(
     # Warmed: the models of every service the app calls, parsed by the shared loader.
     parsed = {key[1] for key in aws._models()._cache if key[0] == "load_service_model"}
     assert parsed >= aws.SERVICES
-    # Nothing a copy must not share: no engine (so no connection), no client, no secret.
-    assert app.state.database._engine is None
+    # Nothing a copy must not share: no database connection, no client, no secret.
+    assert nothing_opened(app)
     assert aws._client.cache_info().currsize == 0
     assert aws._secrets == {}
 
@@ -129,7 +145,7 @@ def test_the_snapshot_holds_no_connection_client_or_secret(
 
     snapshot()
 
-    assert app.state.database._engine is None  # its pool closed, while one process held it
+    assert nothing_opened(app)  # closed, while one process held it
     assert aws._client.cache_info().currsize == 0
     assert aws._secrets == {}
 
@@ -151,21 +167,23 @@ def test_a_restored_copy_opens_resolves_and_reads_its_own(
 
     restore()
 
-    assert app.state.database._engine is None
+    assert nothing_opened(app)
     assert aws._client.cache_info().currsize == 0
     assert aws._secrets == {}
     # The copy's first request: a connection, a client and a secret of its own.
     assert handler(http_v2("GET", "/health/db"), FakeContext())["statusCode"] == 200
-    assert pooled_connection(app) is not inherited
+    assert database_connection(app) is not inherited
     assert signing_key(secret_settings).startswith("after-the-restore-")
     own_client = aws._client(
         "secretsmanager", secret_settings.aws_region, secret_settings.aws_endpoint_url
     )
     assert own_client is not inherited_client
+{%- if cookiecutter.database != "dynamodb" %}
     if make_url(secret_settings.raw_database_url).get_dialect().driver == "asyncpg":
         # Dropped, not closed: closing would end the session of every copy sharing it.
         assert not inherited.is_closed()
         run_in_container_loop(inherited.close())
+{%- endif %}
 
 
 def test_copies_of_one_snapshot_draw_different_random_numbers(

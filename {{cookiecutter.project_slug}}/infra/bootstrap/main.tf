@@ -31,7 +31,7 @@ module "state_key" {
 
   name = "${local.project}-tfstate"
 }
-{%- if cookiecutter.database != "sqlite" %}
+{%- if cookiecutter.database in ("postgres", "aurora-serverless") %}
 
 # Each environment's database key (alias/<project>-<environment>-database): its storage,
 # secret and final snapshot. It lives here, outside the environment, so the snapshot a
@@ -265,7 +265,7 @@ data "aws_iam_policy_document" "boundary" {
   statement {
     sid = "WhatTheStackRolesUse"
     actions = [
-      for service in ["ec2", "ecr", "elasticfilesystem", "kms", "logs",{% if cookiecutter.database != "sqlite" %} "rds-db",{% endif %} "s3", "secretsmanager", "sqs", "xray"] : "${service}:*"
+      for service in [{% if cookiecutter.database == "dynamodb" %}"dynamodb", {% endif %}"ec2", "ecr", "elasticfilesystem", "kms", "logs",{% if cookiecutter.database in ("postgres", "aurora-serverless") %} "rds-db",{% endif %} "s3", "secretsmanager", "sqs", "xray"] : "${service}:*"
     ]
     resources = ["*"]
   }

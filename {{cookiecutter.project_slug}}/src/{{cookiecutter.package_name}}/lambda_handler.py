@@ -4,7 +4,9 @@
 {%- if cookiecutter.use_background_jobs == "y" %}
 - `worker`: runs the jobs of an SQS batch and reports the failed messages.
 {%- endif %}
+{%- if cookiecutter.database != "dynamodb" %}
 - `migrate`: brings the schema to the latest migration (the deploy's migration function).
+{%- endif %}
 
 Importing this module builds the app but loads no AWS SDK and no database driver and
 reads no secret: those happen at first use, so cold starts stay close to FastAPI's own
@@ -136,6 +138,8 @@ def sqs_handler(fastapi_app: FastAPI) -> LambdaHandler:
 worker = sqs_handler(app)
 {%- endif %}
 
+{%- if cookiecutter.database != "dynamodb" %}
+
 
 def migrate(event: dict[str, Any], context: Any) -> dict[str, str]:
     """Runs `alembic upgrade head`; an exception fails the invocation (and the deploy)."""
@@ -145,6 +149,7 @@ def migrate(event: dict[str, Any], context: Any) -> dict[str, str]:
         return {"status": "ok", "revision": upgrade()}
     finally:
         flush_logs()
+{%- endif %}
 
 
 # With SnapStart on (the api function's published versions, in prod by default), this

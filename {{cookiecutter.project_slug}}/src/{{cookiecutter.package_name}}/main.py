@@ -14,7 +14,11 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from {{ cookiecutter.package_name }}.api import health
 from {{ cookiecutter.package_name }}.core.config import Settings, SettingsError, get_settings
+{%- if cookiecutter.database == "dynamodb" %}
+from {{ cookiecutter.package_name }}.core.db import Database
+{%- else %}
 from {{ cookiecutter.package_name }}.core.db import Database, database_url
+{%- endif %}
 from {{ cookiecutter.package_name }}.core.errors import install_error_handlers
 from {{ cookiecutter.package_name }}.core.logs import RequestContextMiddleware, configure_logging
 from {{ cookiecutter.package_name }}.core.security import signing_key
@@ -43,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # server at start-up with a line naming its variable.
         try:
             signing_key(settings)
+{%- if cookiecutter.database != "dynamodb" %}
             database_url(settings)
+{%- endif %}
         except SettingsError as error:
             log.error("startup_failed", reason=str(error))
             raise

@@ -22,11 +22,17 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
+{%- if cookiecutter.database != "dynamodb" %}
 from sqlalchemy.orm import configure_mappers
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.core import aws
 from {{ cookiecutter.package_name }}.core.config import Settings
+{%- if cookiecutter.database == "dynamodb" %}
+from {{ cookiecutter.package_name }}.core.db import Database
+{%- else %}
 from {{ cookiecutter.package_name }}.core.db import Database, load_driver
+{%- endif %}
 
 if TYPE_CHECKING:  # lambda_handler imports this module
     from {{ cookiecutter.package_name }}.lambda_handler import LambdaHandler
@@ -67,8 +73,10 @@ def warm(app: FastAPI, handler: LambdaHandler) -> None:
     """Builds, before the snapshot, what the first requests would otherwise build after it:
     nothing here connects, signs or reads a secret."""
     settings: Settings = app.state.settings
+{%- if cookiecutter.database != "dynamodb" %}
     configure_mappers()
     load_driver(settings)
+{%- endif %}
     aws.load_models(settings)
     primed = handler(PRIMING_EVENT, None)
     if primed.get("statusCode") != HTTPStatus.OK:
@@ -84,7 +92,11 @@ def close_connections(database: Database, run: Callable[[Any], Any]) -> None:
 
 def forget_inherited_state(database: Database) -> None:
     """After a restore: nothing from before the snapshot that must be this copy's own."""
+{%- if cookiecutter.database == "dynamodb" %}
+    database.forget()  # the client's sockets, without closing another copy's
+{%- else %}
     database.forget()  # pooled sockets and IAM tokens, without closing another copy's socket
+{%- endif %}
     aws.forget()  # clients with the credentials they resolved, and the secrets read
     random.seed()  # os.urandom: a seed of this copy's own, not the snapshot's
 

@@ -25,7 +25,11 @@ import structlog
 
 from {{ cookiecutter.package_name }}.core.aws import sqs_client
 from {{ cookiecutter.package_name }}.core.config import SettingsError, get_settings
+{%- if cookiecutter.database == "dynamodb" %}
+from {{ cookiecutter.package_name }}.core.db import Database
+{%- else %}
 from {{ cookiecutter.package_name }}.core.db import Database, database_url
+{%- endif %}
 from {{ cookiecutter.package_name }}.core.logs import configure_logging, flush_logs
 from {{ cookiecutter.package_name }}.jobs.base import Job, JobContext
 from {{ cookiecutter.package_name }}.jobs.registry import JOBS, run_message
@@ -155,7 +159,9 @@ def main() -> int:
         configure_logging(settings)
         if settings.jobs_backend != "sqs":
             raise SettingsError("JOBS_QUEUE_URL: the worker reads jobs from SQS; set it")
+{%- if cookiecutter.database != "dynamodb" %}
         database_url(settings)  # reads DATABASE_SECRET_ARN now: a bad secret stops here
+{%- endif %}
     except SettingsError as error:
         raise SystemExit(f"Invalid configuration: {error}") from None
     try:

@@ -4,8 +4,10 @@ deletion_protection            = false
 log_retention_days             = 14
 kms_deletion_window_in_days    = 7
 secret_recovery_window_in_days = 0
+{%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
 az_count                       = 2
 single_nat_gateway             = true
+{%- endif %}
 
 # The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's

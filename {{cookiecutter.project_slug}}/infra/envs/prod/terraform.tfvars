@@ -4,8 +4,10 @@ deletion_protection            = true
 log_retention_days             = 365
 kms_deletion_window_in_days    = 30
 secret_recovery_window_in_days = 30
+{%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
 az_count                       = 3
 single_nat_gateway             = false
+{%- endif %}
 
 # The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's

@@ -12,6 +12,7 @@ locals {
   https   = var.domain_name != null
   use_efs = var.efs != null
   worker  = var.worker_command != null
+  migrate = var.migration_command != null
   # With a database server the migrations log in as its owner and the app as a user that
   # owns nothing: the one-off migration task has a role and settings of its own.
   own_migration_role = var.migration != null

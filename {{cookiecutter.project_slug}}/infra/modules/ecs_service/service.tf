@@ -1,5 +1,5 @@
 ################################################################################
-# Task definitions (local.task_containers): app, migration and (optionally) worker
+# Task definitions (local.task_containers): app, and optionally migration and worker,
 # share the image, settings and volumes; the migration task has its own role and
 # settings where var.migration gives them.
 ################################################################################
@@ -56,8 +56,8 @@ locals {
         [merge(local.migrate_container, { essential = false })],
         [for container in local.serving : merge(container, { dependsOn = [{ containerName = "migrate", condition = "SUCCESS" }] })],
       )) : jsonencode([local.app_container])
-      migrate = jsonencode([local.migrate_container])
     },
+    local.migrate ? { migrate = jsonencode([local.migrate_container]) } : {},
     local.worker && !local.app_task_migrates ? { worker = jsonencode([local.worker_container]) } : {},
   )
 

@@ -288,11 +288,17 @@ variable "health_check_grace_period_seconds" {
 
 variable "migration_command" {
   type        = list(string)
-  description = "Command of the one-off migration task (with efs: the app task's first container), e.g. [\"python\", \"-m\", \"my_app.migrate\"]."
+  description = "Command of the one-off migration task (with efs: the app task's first container), e.g. [\"python\", \"-m\", \"my_app.migrate\"]. Null: the app has nothing to migrate (DynamoDB), and there is no migration task."
+  default     = null
 
   validation {
-    condition     = length(var.migration_command) > 0
+    condition     = var.migration_command == null || try(length(var.migration_command) > 0, false)
     error_message = "migration_command must not be empty."
+  }
+
+  validation {
+    condition     = var.migration_command != null || var.efs == null
+    error_message = "migration_command is required with efs: the app task's first container migrates."
   }
 }
 

@@ -10,7 +10,7 @@ locals {
 
   # Services that encrypt this stack's data on behalf of IAM principals of this account.
   via_services = [
-    for service in ["sqs", "sns", "s3", "ecr", "rds", "elasticfilesystem", "secretsmanager", "lambda"] :
+    for service in ["sqs", "sns", "s3", "ecr", "rds", "elasticfilesystem", "secretsmanager", "lambda"{% if cookiecutter.database == "dynamodb" %}, "dynamodb"{% endif %}] :
     "${service}.${local.region}.amazonaws.com"
   ]
 }
@@ -47,7 +47,7 @@ data "aws_iam_policy_document" "key" {
   }
 
   # IAM principals of this account that IAM allows to use the key may do so only through
-  # this region's services (S3 objects, SQS messages, secrets, RDS, EFS, ECR, Lambda env).
+  # this region's services (S3 objects, SQS messages, secrets, RDS, EFS, ECR, Lambda env{% if cookiecutter.database == "dynamodb" %}, DynamoDB tables{% endif %}).
   statement {
     sid    = "AccountUsesKeyThroughServices"
     effect = "Allow"
@@ -78,7 +78,7 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
-  # RDS, EFS, ECR and Lambda keep using the key through grants on their own resources.
+  # RDS, EFS, ECR{% if cookiecutter.database == "dynamodb" %}, Lambda and DynamoDB{% else %} and Lambda{% endif %} keep using the key through grants on their own resources.
   statement {
     sid       = "AccountGrantsKeyToServiceResources"
     effect    = "Allow"

@@ -5,10 +5,8 @@ locals {
   # A role per function, each with the stack's policy for it: only the migration may read
   # the database owner's secret, only the worker may consume the queue.
   roles = merge(
-    {
-      app       = { function = "api", policy_json = var.app_policy_json }
-      migration = { function = "migrate", policy_json = var.migration.policy_json }
-    },
+    { app = { function = "api", policy_json = var.app_policy_json } },
+    var.migration == null ? {} : { migration = { function = "migrate", policy_json = var.migration.policy_json } },
     var.queue == null ? {} : { worker = { function = "worker", policy_json = var.app_policy_json } },
   )
 }

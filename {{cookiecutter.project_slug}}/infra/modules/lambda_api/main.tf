@@ -16,6 +16,8 @@ locals {
         reserved_concurrency = var.reserved_concurrency
         role                 = "app"
       }
+    },
+    var.migration == null ? {} : {
       # Concurrent migrations would race on the schema. No reservation keeps it to one (a
       # reservation needs an account quota above 100, which new accounts lack): nothing but
       # the deploy may invoke it (no trigger, no resource policy), and the deploy invokes it

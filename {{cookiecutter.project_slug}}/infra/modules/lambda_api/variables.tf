@@ -76,10 +76,11 @@ variable "migration" {
     policy_json = string
     environment = map(string)
   })
-  description = "The migrate function's IAM policy document (JSON) and settings: the migrations log in as the database's owner (its master user's secret), the app as a user that owns nothing."
+  description = "The migrate function's IAM policy document (JSON) and settings: the migrations log in as the database's owner (its master user's secret), the app as a user that owns nothing. Null: the app has nothing to migrate (DynamoDB), and there is no migrate function."
+  default     = null
 
   validation {
-    condition     = can(jsondecode(var.migration.policy_json))
+    condition     = var.migration == null || can(jsondecode(var.migration.policy_json))
     error_message = "migration.policy_json must be a JSON policy document."
   }
 }

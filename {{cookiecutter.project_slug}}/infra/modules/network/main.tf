@@ -138,6 +138,19 @@ resource "aws_vpc_endpoint" "s3" {
   tags = merge(var.tags, { Name = "${var.name}-s3" })
 }
 
+# The same for DynamoDB: a gateway endpoint carries no charge of its own ("Gateway
+# endpoints for Amazon DynamoDB", VPC User Guide), and NAT processing is per GB.
+resource "aws_vpc_endpoint" "dynamodb" {
+  count = var.dynamodb_endpoint ? 1 : 0
+
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${local.region}.dynamodb"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.private[*].id
+
+  tags = merge(var.tags, { Name = "${var.name}-dynamodb" })
+}
+
 resource "aws_security_group" "endpoints" {
   count = length(var.interface_endpoints) > 0 ? 1 : 0
 

@@ -52,6 +52,12 @@ variable "single_nat_gateway" {
   default     = true
 }
 
+variable "dynamodb_endpoint" {
+  type        = bool
+  description = "Add a DynamoDB gateway endpoint on the private route tables: DynamoDB traffic then stays off the NAT gateways, whose processing charge it would otherwise pay. Gateway endpoints cost nothing."
+  default     = false
+}
+
 variable "interface_endpoints" {
   type        = list(string)
   description = "Short service names to reach through interface VPC endpoints with private DNS, e.g. [\"secretsmanager\", \"sqs\", \"logs\", \"ecr.api\", \"ecr.dkr\", \"kms\"]. S3 always has a gateway endpoint."

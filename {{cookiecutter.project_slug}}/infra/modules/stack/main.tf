@@ -1,5 +1,8 @@
 {%- set sqlite = cookiecutter.database == "sqlite" %}
+{%- set dynamodb = cookiecutter.database == "dynamodb" %}
+{%- set server = not sqlite and not dynamodb %}
 {%- set ecs = cookiecutter.compute == "ecs" %}
+{%- set vpc = ecs or server %}
 {%- set uploads = cookiecutter.use_s3_uploads == "y" %}
 {%- set jobs = cookiecutter.use_background_jobs == "y" -%}
 # One environment of {{ cookiecutter.project_name }}: the modules its options need, wired
@@ -18,7 +21,7 @@ locals {
   # deploy role may create and change roles only with it.
   permissions_boundary = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name}-permissions-boundary"
 
-{%- if not sqlite %}
+{%- if server %}
 
   # The database user the API and worker log in as, with IAM tokens (rds-db:connect in
   # the app's policy): the migrations, which log in as the master user, create it and
@@ -33,11 +36,13 @@ locals {
   app_environment = merge(local.common_environment, {
 {%- if sqlite %}
     DATABASE_URL = "sqlite+aiosqlite:////data/app.db"
+{%- elif dynamodb %}
+    DYNAMODB_TABLE_PREFIX = module.dynamodb.table_prefix
 {%- else %}
     DATABASE_IAM_USER = local.database_app_user
 {%- endif %}
   })
-{%- if not sqlite %}
+{%- if server %}
   # The migrations' (the one-off migration {% if ecs %}task{% else %}function{% endif %}): the master user's secret instead.
   migration_environment = merge(local.common_environment, {
     DATABASE_SECRET_ARN = module.database.master_user_secret_arn
@@ -50,7 +55,7 @@ locals {
     CORS_ORIGINS   = join(",", var.cors_allowed_origins)
     LOG_JSON       = "true"
     JWT_SECRET_ARN = aws_secretsmanager_secret.jwt_signing_key.arn
-{%- if not sqlite %}
+{%- if server %}
 
     DATABASE_HOST = module.database.address
     DATABASE_PORT = tostring(module.database.port)
@@ -84,6 +89,8 @@ module "kms" {
   tags                    = var.tags
 }
 
+{%- if vpc %}
+
 module "network" {
   source = "../network"
 
@@ -93,8 +100,19 @@ module "network" {
   kms_key_arn          = module.kms.key_arn
   log_retention_days   = var.log_retention_days
   permissions_boundary = local.permissions_boundary
+{%- if dynamodb %}
+  dynamodb_endpoint    = true
+{%- endif %}
   tags                 = var.tags
 }
+{%- else %}
+
+# No VPC: the functions reach DynamoDB, S3, SQS and Secrets Manager at their public
+# endpoints, over HTTPS and signed with the functions' roles, as a Lambda function outside
+# a VPC does ("Giving Lambda functions access to resources in an Amazon VPC", Lambda
+# Developer Guide). So no NAT gateways, no public IPv4 addresses and no interface endpoints
+# to pay for.
+{%- endif %}
 
 # The JWT signing key. Terraform creates the secret but never its value (which would land
 # in the state): the first `make deploy` stores a random one (deploy/release.py,
@@ -118,6 +136,17 @@ module "efs" {
   allowed_security_group_ids = [module.ecs_service.tasks_security_group_id]
   kms_key_arn                = module.kms.key_arn
   tags                       = var.tags
+}
+{%- elif dynamodb %}
+
+module "dynamodb" {
+  source = "../dynamodb"
+
+  name                = var.name
+  tables              = var.dynamodb_tables
+  kms_key_arn         = module.kms.key_arn
+  deletion_protection = var.deletion_protection
+  tags                = var.tags
 }
 {%- else %}
 
@@ -212,7 +241,7 @@ module "dns" {
   tags = var.tags
 }
 
-# Least privilege for the app: its secret, its key{% if not sqlite %}, its database user{% endif %}{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
+# Least privilege for the app: its secret, its key{% if server %}, its database user{% elif dynamodb %}, its tables{% endif %}{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
 data "aws_iam_policy_document" "app" {
   statement {
     sid       = "ReadOwnSecrets"
@@ -221,11 +250,35 @@ data "aws_iam_policy_document" "app" {
   }
 
   statement {
+{%- if dynamodb %}
+    # DynamoDB also needs kms:Encrypt from whoever writes to a table encrypted with a
+    # customer managed key ("How Amazon DynamoDB uses AWS KMS", KMS Developer Guide); the
+    # key policy admits these only through the stack's services.
+{%- endif %}
     sid       = "UseOwnKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    actions   = ["kms:Decrypt", {% if dynamodb %}"kms:Encrypt", {% endif %}"kms:GenerateDataKey"]
     resources = [module.kms.key_arn]
   }
-{%- if not sqlite %}
+{%- if dynamodb %}
+
+  # What the repositories call, on the app's tables and their indexes only: no Scan, no
+  # table management. A TransactWriteItems is authorised action by action (its puts as
+  # PutItem, its checks as ConditionCheckItem: "Using IAM with DynamoDB transactions",
+  # DynamoDB Developer Guide); there is no TransactWriteItems action to grant.
+  statement {
+    sid = "ReadAndWriteOwnTables"
+    actions = [
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ]
+    resources = flatten([for arn in values(module.dynamodb.table_arns) : [arn, "${arn}/index/*"]])
+  }
+{%- endif %}
+{%- if server %}
 
   # IAM database authentication as the app's user, and no other: the resource is
   # arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId or cluster resource
@@ -283,7 +336,7 @@ data "aws_iam_policy_document" "app" {
 {%- endif %}
 {%- endif %}
 }
-{%- if not sqlite %}
+{%- if server %}
 
 # The migrations: they log in as the database's master user, through its secret
 # (encrypted with the database key), and need nothing else of AWS.
@@ -330,8 +383,10 @@ module "ecs_service" {
   desired_count      = var.desired_count
   min_capacity       = var.min_capacity
   max_capacity       = var.max_capacity
+{%- if not dynamodb %}
   migration_command  = ["python", "-m", "{{ cookiecutter.package_name }}.migrate"]
-{%- if not sqlite %}
+{%- endif %}
+{%- if server %}
 
   migration = {
     policy_json = data.aws_iam_policy_document.migration.json
@@ -376,6 +431,7 @@ module "lambda_api" {
   memory_size          = var.lambda_memory_size
   reserved_concurrency = var.lambda_reserved_concurrency
   snap_start           = var.lambda_snap_start
+{%- if server %}
 
   migration = {
     policy_json = data.aws_iam_policy_document.migration.json
@@ -386,6 +442,7 @@ module "lambda_api" {
     vpc_id     = module.network.vpc_id
     subnet_ids = module.network.private_subnet_ids
   }
+{%- endif %}
 {%- if jobs %}
 
   queue = {
@@ -422,7 +479,7 @@ module "monitoring" {
   lambda_function_names = [module.lambda_api.function_names["api"]]
   api_id                = module.lambda_api.api_id
 {%- endif %}
-{%- if not sqlite %}
+{%- if server %}
 
   database = {
     dimension_name  = module.database.cloudwatch_metric_dimension.name

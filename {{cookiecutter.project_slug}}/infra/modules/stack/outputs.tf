@@ -25,10 +25,13 @@ output "kms_key_arn" {
   value       = module.kms.key_arn
 }
 
+{%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
+
 output "private_subnet_ids" {
   description = "Private subnets (where one-off tasks run)."
   value       = module.network.private_subnet_ids
 }
+{%- endif %}
 
 output "alarm_topic_arn" {
   description = "SNS topic the alarms publish to."
@@ -39,7 +42,7 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of the environment."
   value       = module.monitoring.dashboard_name
 }
-{%- if not sqlite %}
+{%- if cookiecutter.database in ("postgres", "aurora-serverless") %}
 
 output "database_secret_arn" {
   description = "RDS-managed secret with the master user and password (read by the migrations; the app logs in as its own user with IAM tokens)."
@@ -49,6 +52,13 @@ output "database_secret_arn" {
 output "database_address" {
   description = "Database writer endpoint."
   value       = module.database.address
+}
+{%- endif %}
+{%- if cookiecutter.database == "dynamodb" %}
+
+output "table_names" {
+  description = "The app's DynamoDB tables, by their name in project.json."
+  value       = module.dynamodb.table_names
 }
 {%- endif %}
 {%- if cookiecutter.use_s3_uploads == "y" %}
@@ -93,7 +103,7 @@ output "worker_service_name" {
 }
 
 output "task_definition_arns" {
-  description = "Latest revision of each task definition: app, migrate (one-off) and worker (with jobs; with SQLite it is a container of the app task)."
+  description = "Latest revision of each task definition: app, migrate (one-off{% if cookiecutter.database == "dynamodb" %}: none, DynamoDB has nothing to migrate{% endif %}) and worker (with jobs; with SQLite it is a container of the app task)."
   value       = module.ecs_service.task_definition_arns
 }
 
@@ -109,7 +119,7 @@ output "tasks_security_group_id" {
 {%- else %}
 
 output "function_names" {
-  description = "Lambda functions by role: api, worker (with jobs), migrate."
+  description = "Lambda functions by role: api, worker (with jobs){% if cookiecutter.database != "dynamodb" %}, migrate{% endif %}."
   value       = module.lambda_api.function_names
 }
 

@@ -66,6 +66,8 @@ variable "secret_recovery_window_in_days" {
   }
 }
 
+{%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
+
 variable "az_count" {
   type        = number
   description = "Availability zones to spread subnets over (2 or 3)."
@@ -77,13 +79,24 @@ variable "single_nat_gateway" {
   description = "One NAT gateway for all zones (cheaper) instead of one per zone (survives a zone outage)."
   default     = false
 }
+{%- endif %}
 
 variable "alarm_email" {
   type        = string
   description = "E-mail subscribed to the alarms (AWS asks it to confirm). Null: no subscription."
   default     = null
 }
-{%- if not sqlite %}
+{%- if cookiecutter.database == "dynamodb" %}
+
+variable "dynamodb_tables" {
+  type = map(object({
+    hash_key      = string
+    range_key     = optional(string)
+    ttl_attribute = optional(string)
+  }))
+  description = "The app's tables (project.json's `tables`): each one's partition key, sort key and TTL attribute."
+}
+{%- elif cookiecutter.database in ("postgres", "aurora-serverless") %}
 
 variable "db_backup_retention_days" {
   type        = number

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+{% if cookiecutter.database != "dynamodb" -%}
 from collections.abc import AsyncIterator
+{% endif -%}
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+{%- if cookiecutter.database != "dynamodb" %}
 from sqlalchemy.ext.asyncio import AsyncSession
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import Database
@@ -55,6 +59,8 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 {%- endif %}
 
+{%- if cookiecutter.database != "dynamodb" %}
+
 
 # GET and HEAD are safe methods (RFC 9110, 9.2.1): their requests only read, and their
 # session runs outside a transaction (see Database.session).
@@ -81,6 +87,23 @@ async def get_items(session: SessionDep) -> ItemRepository:
 
 async def get_uploads(session: SessionDep) -> UploadRepository:
     return UploadRepository(session)
+{%- endif %}
+{%- else %}
+
+
+# Each table's repository, on the app's client.
+async def get_users(database: DatabaseDep) -> UserRepository:
+    return UserRepository(database)
+
+
+async def get_items(database: DatabaseDep) -> ItemRepository:
+    return ItemRepository(database)
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+
+async def get_uploads(database: DatabaseDep) -> UploadRepository:
+    return UploadRepository(database)
+{%- endif %}
 {%- endif %}
 
 

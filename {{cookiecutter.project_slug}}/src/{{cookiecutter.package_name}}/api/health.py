@@ -23,6 +23,15 @@ async def health() -> dict[str, str]:
 
 @router.get("/db")
 async def health_db(database: DatabaseDep) -> dict[str, str]:
+{%- if cookiecutter.database == "dynamodb" %}
+    try:
+        async with asyncio.timeout(DB_CHECK_TIMEOUT_SECONDS):
+            await database.ping()
+    except Exception as exc:
+        log.warning("database_unreachable", error_type=type(exc).__name__)
+        raise ServiceUnavailableError("Database is unreachable") from None
+    return {"status": "ok", "database": "dynamodb"}
+{%- else %}
     # A fresh checkout each time: the pool hands out only live connections (see
     # db._check_on_checkout), so a database that comes back is seen at the next call
     # without restarting the service.
@@ -35,3 +44,4 @@ async def health_db(database: DatabaseDep) -> dict[str, str]:
         log.warning("database_unreachable", error_type=type(exc).__name__)
         raise ServiceUnavailableError("Database is unreachable") from None
     return {"status": "ok", "database": database.engine.dialect.name}
+{%- endif %}

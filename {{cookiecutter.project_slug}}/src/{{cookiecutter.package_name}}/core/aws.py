@@ -13,8 +13,13 @@ from typing import TYPE_CHECKING, Any
 from {{ cookiecutter.package_name }}.core.config import Settings, SettingsError
 
 if TYPE_CHECKING:
+{%- if cookiecutter.database == "dynamodb" %}
+    from mypy_boto3_dynamodb import DynamoDBClient
+{%- endif %}
     from mypy_boto3_logs import CloudWatchLogsClient
+{%- if cookiecutter.database != "dynamodb" %}
     from mypy_boto3_rds import RDSClient
+{%- endif %}
 {%- if cookiecutter.use_s3_uploads == "y" %}
     from mypy_boto3_s3 import S3Client
 {%- endif %}
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
 
 # Every service the app calls (each through `_client`): the Lambda package carries
 # botocore's models of these alone (deploy/package.py), so `_client` refuses any other.
-SERVICES = frozenset({"logs", "rds"{% if cookiecutter.use_s3_uploads == "y" %}, "s3"{% endif %}, "secretsmanager"{% if cookiecutter.use_background_jobs == "y" %}, "sqs"{% endif %}})
+SERVICES = frozenset({% raw %}{{% endraw %}{% if cookiecutter.database == "dynamodb" %}"dynamodb", {% endif %}"logs"{% if cookiecutter.database != "dynamodb" %}, "rds"{% endif %}{% if cookiecutter.use_s3_uploads == "y" %}, "s3"{% endif %}, "secretsmanager"{% if cookiecutter.use_background_jobs == "y" %}, "sqs"{% endif %}})
 
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 10
@@ -85,6 +90,20 @@ def load_models(settings: Settings) -> None:
         _new_client(service, settings.aws_region, endpoint_url, unsigned)
 
 
+{% if cookiecutter.database == "dynamodb" -%}
+def dynamodb_client(settings: Settings) -> DynamoDBClient:
+    """A client of its own, not shared through the cache: its owner (db.Database) closes
+    it on shutdown and drops it after a SnapStart restore."""
+    client: DynamoDBClient = _new_client(
+        "dynamodb",
+        settings.aws_region,
+        settings.aws_endpoint_url,
+        _config(settings.aws_endpoint_url, READ_TIMEOUT_SECONDS),
+    )
+    return client
+
+
+{% endif -%}
 def logs_client(settings: Settings) -> CloudWatchLogsClient:
     client: CloudWatchLogsClient = _client("logs", settings.aws_region, settings.aws_endpoint_url)
     return client
@@ -110,6 +129,9 @@ def sqs_client(settings: Settings, *, long_poll_seconds: int = 0) -> SQSClient:
 {%- endif %}
 
 
+{%- if cookiecutter.database != "dynamodb" %}
+
+
 def database_auth_token(settings: Settings, host: str, port: int, user: str) -> str:
     """An RDS IAM authentication token for `user`, signed here with the process's own AWS
     credentials (no request to AWS). "Each token has a lifetime of 15 minutes" and serves
@@ -123,6 +145,7 @@ def database_auth_token(settings: Settings, host: str, port: int, user: str) -> 
         )
     except BotoCoreError as error:
         raise SettingsError(f"DATABASE_IAM_USER: cannot sign a token ({error})") from None
+{%- endif %}
 
 
 # Secret strings by (ARN, region, endpoint): read once, and again only when asked.

@@ -7,28 +7,37 @@ message is one line naming each offending variable.
 from __future__ import annotations
 
 import functools
+{%- if cookiecutter.database != "dynamodb" %}
 import re
 import ssl
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast, get_args
+{%- else %}
+from typing import Annotated, Any, Literal
+{%- endif %}
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+{%- if cookiecutter.database != "dynamodb" %}
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+{%- endif %}
 
 # Public on purpose: anyone can read it here, which is why prod refuses it.
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-prod"  # noqa: S105
 MIN_PROD_JWT_SECRET_BYTES = 32
+{%- if cookiecutter.database != "dynamodb" %}
 # The async driver every Postgres URL is served by (postgres:// -> postgresql+asyncpg://).
 POSTGRES_DRIVER = "postgresql+asyncpg"
 # Postgres folds unquoted names to lower case and keeps 63 bytes of them.
 DATABASE_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+{%- endif %}
 
 # A laptop, the test suite, and the deployed environments: project.json's (dev, prod; a
 # test checks the app accepts each) and staging, the one a team adds most often (an
 # envs/staging root beside dev's and its name in project.json's list).
 Environment = Literal["local", "test", "dev", "staging", "prod"]
+{%- if cookiecutter.database != "dynamodb" %}
 # libpq's sslmode names, which asyncpg also accepts for its `ssl` argument.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 # The modes that check the server's certificate; the others encrypt without knowing whom to.
@@ -39,6 +48,13 @@ SYSTEM_TRUST_STORE = "system"
 # wheel, the Lambda zip and the image all carry them: `make rds-ca` fetches the bundle
 # into the package's root, beside main.py.
 RDS_CA_BUNDLE = Path(__file__).parents[1] / "rds-ca-bundle.pem"
+{%- else %}
+# What DynamoDB allows in a table name: 3 to 255 of these characters (DynamoDB Developer
+# Guide, "Supported data types and naming rules"); the prefix leaves room for the table's own.
+TABLE_PREFIX_PATTERN = r"^[A-Za-z0-9_.-]{1,200}$"
+# The local tables' (`make migrate`, `make emulator`).
+LOCAL_TABLE_PREFIX = "{{ cookiecutter.project_slug }}-local-"
+{%- endif %}
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 {%- if cookiecutter.use_background_jobs == "y" %}
 JobsBackend = Literal["inline", "sqs"]
@@ -57,6 +73,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     environment: Environment = "local"
+{%- if cookiecutter.database == "dynamodb" %}
+
+    # Each table's name is this prefix and its name in project.json's `tables` (users,
+    # items, ...): Terraform sets the deployed environment's, `make migrate` creates the
+    # local ones.
+    dynamodb_table_prefix: str = Field(LOCAL_TABLE_PREFIX, pattern=TABLE_PREFIX_PATTERN)
+{%- else %}
 
     # DATABASE_URL as given. It is the URL to connect to only when neither
     # DATABASE_SECRET_ARN nor DATABASE_IAM_USER is set: connect with db.database_url().
@@ -89,6 +112,7 @@ class Settings(BaseSettings):
     # Whom DB_SSL=verify-ca/verify-full trusts: a PEM file of authorities, `system` for the
     # OS trust store, or (empty) the RDS certificate bundle packaged with the app.
     db_ssl_root_cert: str = ""
+{%- endif %}
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     # A Secrets Manager secret holding the signing key, read at first use instead.
@@ -106,7 +130,11 @@ class Settings(BaseSettings):
     aws_region: str = "{{ cookiecutter.aws_region }}"
     # Points every AWS client at an emulator (moto) instead of AWS.
     aws_endpoint_url: str = ""
+{%- if cookiecutter.database == "dynamodb" %}
+    # Set by the Lambda runtime.
+{%- else %}
     # Set by the Lambda runtime; the app sizes its database pool for Lambda when present.
+{%- endif %}
     aws_lambda_function_name: str = ""
 {%- if cookiecutter.use_s3_uploads == "y" %}
 
@@ -136,6 +164,7 @@ class Settings(BaseSettings):
     # timeout is derived from the same number (infra/modules/stack).
     jobs_batch_timeout_seconds: int = Field(30, ge=1, le=MAX_JOB_BATCH_SECONDS)
 {%- endif %}
+{%- if cookiecutter.database != "dynamodb" %}
 
     @field_validator("raw_database_url")
     @classmethod
@@ -152,6 +181,7 @@ class Settings(BaseSettings):
                 "digits or _ (at most 63)"
             )
         return value
+{%- endif %}
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -181,6 +211,7 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+{%- if cookiecutter.database != "dynamodb" %}
 
     @model_validator(mode="after")
     def _apply_url_sslmode(self) -> Settings:
@@ -213,6 +244,7 @@ class Settings(BaseSettings):
         if value not in modes:
             raise ValueError(f"DATABASE_URL: sslmode must be one of {', '.join(modes)}")
         return cast(SslMode, value)
+{%- endif %}
 {%- if cookiecutter.use_s3_uploads == "y" %}
 
     @model_validator(mode="after")
@@ -239,11 +271,14 @@ class Settings(BaseSettings):
     def _one_source_per_secret(self) -> Settings:
         if self.jwt_secret_arn and "jwt_secret" in self.model_fields_set:
             raise ValueError("JWT_SECRET_ARN: set either JWT_SECRET or JWT_SECRET_ARN, not both")
+{%- if cookiecutter.database != "dynamodb" %}
         if self.database_secret_arn and "raw_database_url" in self.model_fields_set:
             raise ValueError(
                 "DATABASE_SECRET_ARN: set either DATABASE_URL or DATABASE_SECRET_ARN, not both"
             )
+{%- endif %}
         return self
+{%- if cookiecutter.database != "dynamodb" %}
 
     @model_validator(mode="after")
     def _iam_user_needs_a_server(self) -> Settings:
@@ -261,6 +296,7 @@ class Settings(BaseSettings):
         if self.db_ssl in ("disable", "allow"):
             raise ValueError("DB_SSL: IAM database authentication needs TLS (e.g. require)")
         return self
+{%- endif %}
 
     @model_validator(mode="after")
     def _refuse_unsafe_prod(self) -> Settings:
@@ -281,6 +317,7 @@ class Settings(BaseSettings):
     @property
     def on_lambda(self) -> bool:
         return bool(self.aws_lambda_function_name)
+{%- if cookiecutter.database != "dynamodb" %}
 
 
 def normalise_database_url(value: str) -> URL:
@@ -325,6 +362,7 @@ def trusted_authorities(root_cert: str) -> ssl.SSLContext:
 
 def is_sqlite_url(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+{%- endif %}
 
 
 def describe(error: ValidationError) -> str:

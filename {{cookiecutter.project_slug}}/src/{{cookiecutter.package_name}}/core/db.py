@@ -82,10 +82,6 @@ PING_AFTER_IDLE_SECONDS = 30
 _IDLE_SINCE = "idle_since"
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on both backends (SQLite keeps no offset itself)."""
 

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from {{ cookiecutter.package_name }}.core.aws import read_secret
+from {{ cookiecutter.package_name }}.core.clock import utcnow
 from {{ cookiecutter.package_name }}.core.config import MIN_PROD_JWT_SECRET_BYTES, Settings, SettingsError
-from {{ cookiecutter.package_name }}.core.db import utcnow
 
 # Pinned: a token must never choose its own algorithm (e.g. "none").
 JWT_ALGORITHM = "HS256"

@@ -1,22 +1,15 @@
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from {{ cookiecutter.package_name }}.core.db import Base, utcnow
+from {{ cookiecutter.package_name }}.core.clock import utcnow
+from {{ cookiecutter.package_name }}.core.db import Base
 from {{ cookiecutter.package_name }}.core.ids import new_id
-
-
-class UploadStatus(enum.StrEnum):
-    PENDING = "pending"  # signed, not yet confirmed in S3
-    UPLOADED = "uploaded"  # the object exists with the declared size
-{%- if cookiecutter.use_background_jobs == "y" %}
-    PROCESSED = "processed"  # the processing job recorded its checksum
-{%- endif %}
+from {{ cookiecutter.package_name }}.uploads.status import UploadStatus
 
 
 class Upload(Base):

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from {{ cookiecutter.package_name }}.core.db import fetch_page
 from {{ cookiecutter.package_name }}.core.ids import PageRequest
-from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus
+from {{ cookiecutter.package_name }}.uploads.models import Upload
+from {{ cookiecutter.package_name }}.uploads.status import UploadStatus
 
 
 class UploadRepository:

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from {{ cookiecutter.package_name }}.api.fields import NoNul, PageMeta
-from {{ cookiecutter.package_name }}.uploads.models import UploadStatus
+from {{ cookiecutter.package_name }}.uploads.status import UploadStatus
 
 
 class UploadCreate(BaseModel):

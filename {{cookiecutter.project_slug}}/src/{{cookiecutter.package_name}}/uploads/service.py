@@ -7,8 +7,8 @@ import re
 import unicodedata
 import uuid
 
+from {{ cookiecutter.package_name }}.core.clock import utcnow
 from {{ cookiecutter.package_name }}.core.config import Settings
-from {{ cookiecutter.package_name }}.core.db import utcnow
 from {{ cookiecutter.package_name }}.core.errors import ConflictError, InvalidInputError, NotFoundError
 from {{ cookiecutter.package_name }}.core.ids import PageRequest, new_id
 {%- if cookiecutter.use_background_jobs == "y" %}
@@ -18,9 +18,10 @@ from {{ cookiecutter.package_name }}.uploads import storage
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.uploads.jobs import ProcessUpload
 {%- endif %}
-from {{ cookiecutter.package_name }}.uploads.models import Upload, UploadStatus
+from {{ cookiecutter.package_name }}.uploads.models import Upload
 from {{ cookiecutter.package_name }}.uploads.repository import UploadRepository
 from {{ cookiecutter.package_name }}.uploads.schemas import PresignedUpload, UploadCreate
+from {{ cookiecutter.package_name }}.uploads.status import UploadStatus
 from {{ cookiecutter.package_name }}.users.models import User
 
 MAX_KEY_FILENAME_LENGTH = 100

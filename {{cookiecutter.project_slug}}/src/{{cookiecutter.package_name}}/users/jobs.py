@@ -24,5 +24,9 @@ class RecordLogin(Job):
     logged_in_at: AwareDatetime
 
     async def run(self, context: JobContext) -> None:
+{%- if cookiecutter.database == "dynamodb" %}
+        await UserRepository(context.database).record_login(self.user_id, self.logged_in_at)
+{%- else %}
         async with context.database.session() as session:
             await UserRepository(session).record_login(self.user_id, self.logged_in_at)
+{%- endif %}

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from {{ cookiecutter.package_name }}.core.db import Base, utcnow
+from {{ cookiecutter.package_name }}.core.clock import utcnow
+from {{ cookiecutter.package_name }}.core.db import Base
 from {{ cookiecutter.package_name }}.core.ids import new_id
 
 MAX_EMAIL_LENGTH = 320

@@ -8,7 +8,7 @@ import contextlib
 import uuid
 
 {% if cookiecutter.use_background_jobs == "y" -%}
-from {{ cookiecutter.package_name }}.core.db import utcnow
+from {{ cookiecutter.package_name }}.core.clock import utcnow
 from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError, UnauthorizedError
 {% else -%}
 from {{ cookiecutter.package_name }}.core.errors import UnauthorizedError

@@ -70,6 +70,8 @@ UNUSED = [
     ),
     (ANSWERS["database"] in ("sqlite", "dynamodb"), ["infra/modules/database"]),
     (not DYNAMODB, ["infra/modules/dynamodb"]),
+    # `make run` starts the emulator only for what the app keeps in AWS locally.
+    (not DYNAMODB and ANSWERS["use_s3_uploads"] != "y", ["emulator/run.py"]),
     (ANSWERS["database"] != "sqlite", ["infra/modules/efs"]),
     (ANSWERS["compute"] != "ecs", ["infra/modules/ecs_service", "infra/modules/registry"]),
     (ANSWERS["compute"] != "lambda", ["infra/modules/lambda_api"]),

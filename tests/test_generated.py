@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -62,22 +63,24 @@ def call(
 
 
 def test_served_app_works_end_to_end(tmp_path: Path, cookiecutter_config: Path) -> None:
-    """What `make demo` gives a new user: migrate, serve, register, log in, create an item."""
+    """What `make run` gives a new user, with no AWS account and no Docker: migrate,
+    serve, register, log in, create an item, sign an upload to the in-process emulator."""
     answers = SLOW_SUBSET[0]
     project = render(answers, tmp_path, cookiecutter_config)
     env = {**project_env(answers["python_version"]), "ENVIRONMENT": "local"}
-    run(["make", "migrate"], cwd=project, env=env)
+    env.pop("AWS_ENDPOINT_URL", None)
     port = free_port()
     server = subprocess.Popen(
-        [env["UV"], "run", "--no-sync", "uvicorn", "acme_orders_api.main:app", "--port", str(port)],
+        ["make", "run", f"PORT={port}"],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # make, uv, the reloader and the server: stopped together
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # uv sync and the migrations first
         while True:
             try:
                 if call("GET", f"{base}/health")[0] == 200:
@@ -116,6 +119,11 @@ def test_served_app_works_end_to_end(tmp_path: Path, cookiecutter_config: Path) 
         status, docs = call("GET", f"{base}/openapi.json")
         assert status == 200
         assert "/api/v1/items" in docs["paths"]
+        upload = {"filename": "notes.txt", "content_type": "text/plain", "size": 5}
+        status, signed = call("POST", f"{base}/api/v1/uploads", json.dumps(upload).encode(), auth)
+        assert status == 201, signed
+        assert signed["url"].startswith("http://127.0.0.1:"), signed  # the in-process emulator
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=30)[0].decode()
+    assert "the AWS emulator runs in this process" in output, output

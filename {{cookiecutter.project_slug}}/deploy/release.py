@@ -119,9 +119,10 @@ def deploy(target: Target, *, confirmed: bool) -> None:
                 f"ECR repository {target.repository} has no image {revision}: "
                 f"run `make image ENV={environment}` first"
             )
-    with step("Checking the account's service-linked roles"):
-        created = ensure_service_linked_roles(target.aws, project.linked_services)
-        say(f"    created for {', '.join(created)}" if created else "    all present")
+    if project.linked_services:
+        with step("Checking the account's service-linked roles"):
+            created = ensure_service_linked_roles(target.aws, project.linked_services)
+            say(f"    created for {', '.join(created)}" if created else "    all present")
     variables = {}
     if project.compute == "lambda":
         with step(f"Building the Lambda package ({project.architecture})"):

@@ -59,8 +59,9 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
 {%- if cookiecutter.database == "dynamodb" %}
-        else:
-            create_tables(Database(settings).client, settings.dynamodb_table_prefix)
+            settings = settings.model_copy(update={"aws_endpoint_url": url})
+        # On the DynamoDB the app will use (AWS_ENDPOINT_URL_DYNAMODB's, if set).
+        create_tables(Database(settings).client, settings.dynamodb_table_prefix)
 {%- endif %}
         uvicorn.run(
             f"{package}.main:app",

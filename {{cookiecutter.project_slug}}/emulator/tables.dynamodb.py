@@ -61,14 +61,15 @@ def main() -> int:
         settings = get_settings()
     except SettingsError as error:
         raise SystemExit(f"Invalid configuration: {error}") from None
-    if not settings.aws_endpoint_url:
+    endpoint = settings.aws_endpoint_url_dynamodb or settings.aws_endpoint_url
+    if not endpoint:
         raise SystemExit(
             "AWS_ENDPOINT_URL is empty: in AWS the tables are Terraform's (`make deploy`). "
-            "Point it at a local DynamoDB (`make emulator`, or `docker compose up`) to "
-            "create them there."
+            "Point it (or AWS_ENDPOINT_URL_DYNAMODB) at a local DynamoDB (`make emulator`, "
+            "or `docker compose up`) to create them there."
         )
     created = create_tables(Database(settings).client, settings.dynamodb_table_prefix)
-    where = f"{settings.aws_endpoint_url} ({settings.dynamodb_table_prefix}*)"
+    where = f"{endpoint} ({settings.dynamodb_table_prefix}*)"
     print(f"created {', '.join(created)} on {where}" if created else f"tables ready on {where}")
     return 0
 

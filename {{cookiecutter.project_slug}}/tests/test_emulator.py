@@ -10,6 +10,9 @@ from pathlib import Path
 import boto3
 
 from emulator import ACCOUNT_CREDENTIALS, resources
+{%- if cookiecutter.database == "dynamodb" %}
+from emulator.tables import definitions
+{%- endif %}
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,6 +54,11 @@ def test_python_m_emulator_serves_the_apps_resources(unused_port: int, tmp_path:
         endpoint = settings["AWS_ENDPOINT_URL"]
         groups = session.client("logs", endpoint_url=endpoint).describe_log_groups()
         assert settings["CLOUDWATCH_LOG_GROUP"] in [g["logGroupName"] for g in groups["logGroups"]]
+{%- if cookiecutter.database == "dynamodb" %}
+        tables = session.client("dynamodb", endpoint_url=endpoint).list_tables()["TableNames"]
+        prefix = settings["DYNAMODB_TABLE_PREFIX"]
+        assert {f"{prefix}{name}" for name in definitions()} <= set(tables)
+{%- endif %}
 {%- if cookiecutter.use_s3_uploads == "y" %}
         buckets = session.client("s3", endpoint_url=endpoint).list_buckets()["Buckets"]
         assert settings["UPLOADS_BUCKET"] in [bucket["Name"] for bucket in buckets]
@@ -63,3 +71,44 @@ def test_python_m_emulator_serves_the_apps_resources(unused_port: int, tmp_path:
         process.terminate()
         process.wait(timeout=10)
     assert process.returncode == 0, "SIGTERM stops it cleanly (as a container's PID 1)"
+{%- if cookiecutter.database == "dynamodb" %}
+
+
+def run_make_migrate(
+    environment: dict[str, str], workdir: Path
+) -> subprocess.CompletedProcess[str]:
+    """`make migrate`'s command with these settings only: run from `workdir`, where no
+    developer's .env is."""
+    return subprocess.run(
+        [sys.executable, "-m", "emulator.tables"],
+        cwd=workdir,
+        env={"PYTHONPATH": str(ROOT), **ACCOUNT_CREDENTIALS.environment(), **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_make_migrate_creates_the_missing_tables_on_a_local_dynamodb(
+    moto_url: str, tmp_path: Path
+) -> None:
+    """On DynamoDB's own endpoint (docker-compose.yml's DynamoDB Local), once: a second
+    run finds them."""
+    settings = {"AWS_ENDPOINT_URL_DYNAMODB": moto_url, "DYNAMODB_TABLE_PREFIX": "migrate-"}
+    first, again = run_make_migrate(settings, tmp_path), run_make_migrate(settings, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "created migrate-users" in first.stdout
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("tables ready"), again.stdout
+    client = boto3.client("dynamodb", endpoint_url=moto_url, region_name="us-east-1")
+    tables = client.list_tables()["TableNames"]
+    assert {f"migrate-{name}" for name in definitions()} <= set(tables)
+    for name in definitions():
+        client.delete_table(TableName=f"migrate-{name}")
+
+
+def test_make_migrate_leaves_aws_tables_to_terraform(tmp_path: Path) -> None:
+    result = run_make_migrate({"DYNAMODB_TABLE_PREFIX": "migrate-"}, tmp_path)
+    assert result.returncode == 1
+    assert "in AWS the tables are Terraform's" in result.stderr
+{%- endif %}

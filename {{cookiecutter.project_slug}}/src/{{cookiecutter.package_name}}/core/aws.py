@@ -94,11 +94,12 @@ def load_models(settings: Settings) -> None:
 def dynamodb_client(settings: Settings) -> DynamoDBClient:
     """A client of its own, not shared through the cache: its owner (db.Database) closes
     it on shutdown and drops it after a SnapStart restore."""
+    endpoint_url = settings.aws_endpoint_url_dynamodb or settings.aws_endpoint_url
     client: DynamoDBClient = _new_client(
         "dynamodb",
         settings.aws_region,
-        settings.aws_endpoint_url,
-        _config(settings.aws_endpoint_url, READ_TIMEOUT_SECONDS),
+        endpoint_url,
+        _config(endpoint_url, READ_TIMEOUT_SECONDS),
     )
     return client
 

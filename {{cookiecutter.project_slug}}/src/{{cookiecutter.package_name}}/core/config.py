@@ -131,6 +131,11 @@ class Settings(BaseSettings):
     # Points every AWS client at an emulator (moto) instead of AWS.
     aws_endpoint_url: str = ""
 {%- if cookiecutter.database == "dynamodb" %}
+    # DynamoDB's own endpoint, under the AWS SDKs' name for it: a DynamoDB Local that keeps
+    # its data (docker-compose.yml's) beside the emulator. Empty: AWS_ENDPOINT_URL's.
+    aws_endpoint_url_dynamodb: str = ""
+{%- endif %}
+{%- if cookiecutter.database == "dynamodb" %}
     # Set by the Lambda runtime.
 {%- else %}
     # Set by the Lambda runtime; the app sizes its database pool for Lambda when present.

@@ -129,11 +129,24 @@ LINT_GROUPS = by_options(lint_group, SUPPORTED)
 INFRA_GROUPS = by_options(infra_group, SUPPORTED)
 BOOTSTRAP_GROUPS = by_options(bootstrap_group, SUPPORTED)
 
+DEFAULT_PYTHON = CHOICES["python_version"][0]
+
+
+# What test_lint lints and type-checks: the lint groups of one Python version differ from
+# another's only by the version ruff and mypy target. Every group runs on the default
+# Python; each other version runs once per data layer, on the group with every feature
+# (a test checks the coverage).
+def checks_lint(answers: Answers) -> bool:
+    every_feature = all(answers[key] == "y" for key in FEATURE_KEYS)
+    return answers["python_version"] == DEFAULT_PYTHON or every_feature
+
+
+LINT_CHECKS = [group for group in LINT_GROUPS if checks_lint(group.answers)]
+
 # What test_terraform validates and scans: the Lambda groups of one Python version differ
 # from another's only by the functions' runtime, one attribute no other option touches.
 # Every group runs on the default Python's runtime; each other runtime runs once, on the
 # group with the most Lambda resources (a test checks the coverage).
-DEFAULT_PYTHON = CHOICES["python_version"][0]
 
 
 def checks_infra(answers: Answers) -> bool:

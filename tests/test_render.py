@@ -16,11 +16,15 @@ from tests.combinations import (
     CHOICES,
     FEATURE_KEYS,
     INFRA_GROUPS,
+    LINT_CHECKS,
     LINT_GROUPS,
     SLOW_SUBSET,
     SUPPORTED,
     Answers,
+    Group,
     combination_id,
+    data_layer,
+    lint_group,
 )
 from tests.support import infra_digest, lint_inputs_digest, render
 
@@ -155,6 +159,18 @@ def test_free_text_with_quotes_and_unicode_renders_valid_files(
     metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
     assert metadata["description"] == answers["description"]
     assert metadata["authors"][0]["name"] == answers["author_name"]
+
+
+def test_every_lint_group_is_checked_on_some_python() -> None:
+    """LINT_CHECKS lints each group's options on the default Python, each Python version
+    on each data layer, and every feature on each Python version."""
+
+    def options(group: Group) -> tuple[str, ...]:
+        return lint_group(group.answers)[1:]  # all but the Python version
+
+    assert {options(group) for group in LINT_CHECKS} == {options(g) for g in LINT_GROUPS}
+    versions = {(g.answers["python_version"], data_layer(g.answers)) for g in LINT_CHECKS}
+    assert versions == {(v, data_layer(a)) for v in CHOICES["python_version"] for a in SUPPORTED}
 
 
 def test_slow_subset_covers_every_option_value() -> None:

@@ -87,23 +87,6 @@ def settings_with(table_prefix: str, moto_url: str) -> Callable[..., Settings]:
 
 
 @pytest.fixture
-def settings(settings_with: Callable[..., Settings]) -> Settings:
-    return settings_with()
-
-
-@pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app: FastAPI, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
-    asyncio.run(empty_tables(settings))
-
-
-@pytest.fixture
 def aws_settings(settings: Settings) -> Settings:
     """Settings for an app whose AWS clients all point at the moto server (every
     DynamoDB project's do)."""
@@ -139,6 +122,13 @@ def settings_with(database_url: str) -> Callable[..., Settings]:
 
 
 @pytest.fixture
+def aws_settings(database_url: str, moto_url: str) -> Settings:
+    """Settings for an app whose AWS clients all point at the moto server."""
+    return make_settings(database_url, aws_endpoint_url=moto_url)
+{%- endif %}
+
+
+@pytest.fixture
 def settings(settings_with: Callable[..., Settings]) -> Settings:
     return settings_with()
 
@@ -149,17 +139,10 @@ def app(settings: Settings) -> FastAPI:
 
 
 @pytest.fixture
-def client(app: FastAPI, database_url: str) -> Iterator[TestClient]:
+def client(app: FastAPI, settings: Settings) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
-    asyncio.run(empty_tables(database_url))
-
-
-@pytest.fixture
-def aws_settings(database_url: str, moto_url: str) -> Settings:
-    """Settings for an app whose AWS clients all point at the moto server."""
-    return make_settings(database_url, aws_endpoint_url=moto_url)
-{%- endif %}
+    asyncio.run(empty_tables(settings))
 {%- if cookiecutter.use_s3_uploads == "y" %}
 
 

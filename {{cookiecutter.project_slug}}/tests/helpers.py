@@ -41,6 +41,7 @@ from emulator.tables import definitions
 from sqlalchemy import TextClause, delete, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.models import Base
 from scripts.scratch import execute, make_settings
@@ -95,9 +96,9 @@ async def transaction(database_url: str) -> AsyncIterator[AsyncConnection]:
         await engine.dispose()
 
 
-async def empty_tables(database_url: str) -> None:
+async def empty_tables(settings: Settings) -> None:
     """Deletes every row, children first, so the next test starts from empty tables."""
-    async with transaction(database_url) as conn:
+    async with transaction(settings.raw_database_url) as conn:
         for table in reversed(Base.metadata.sorted_tables):
             await conn.execute(delete(table))
 

@@ -44,19 +44,11 @@ def load_event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-{%- if cookiecutter.database == "dynamodb" %}
 def handler(settings: Settings) -> Iterator[LambdaHandler]:
     app = create_app(settings)
     yield http_handler(app)
     asyncio.get_event_loop().run_until_complete(app.state.database.dispose())
     asyncio.run(empty_tables(settings))
-{%- else %}
-def handler(settings: Settings, database_url: str) -> Iterator[LambdaHandler]:
-    app = create_app(settings)
-    yield http_handler(app)
-    asyncio.get_event_loop().run_until_complete(app.state.database.dispose())
-    asyncio.run(empty_tables(database_url))
-{%- endif %}
 
 
 def body_of(response: dict[str, Any]) -> Any:

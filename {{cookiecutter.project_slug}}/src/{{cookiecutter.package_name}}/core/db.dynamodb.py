@@ -117,6 +117,11 @@ class Database:
             log.warning("database_unavailable", error_code=code)
             raise ServiceUnavailableError("Database is busy: retry shortly") from None
 
+    @property
+    def name(self) -> str:
+        """The database's kind, as /health/db reports it."""
+        return "dynamodb"
+
     async def ping(self) -> None:
         """One strongly consistent read of a key no record has."""
         await self.run(
@@ -212,6 +217,25 @@ def _value(field_type: type, value: Mapping[str, Any]) -> object:
     raise TypeError(f"no field of type {field_type.__name__} in DynamoDB")
 
 
+def owned_key(owner_id: uuid.UUID, record_id: uuid.UUID) -> Item:
+    """The key of a record in a table keyed (owner_id, id)."""
+    return {"owner_id": {"S": str(owner_id)}, "id": {"S": str(record_id)}}
+
+
+async def owned_item(
+    database: Database, table: str, owner_id: uuid.UUID, record_id: uuid.UUID
+) -> dict[str, Any] | None:
+    """`owner_id`'s item `record_id` of a table keyed (owner_id, id), read strongly
+    consistent; None when the owner has none by that id."""
+    response = await database.run(
+        database.client.get_item,
+        TableName=table,
+        Key=owned_key(owner_id, record_id),
+        ConsistentRead=True,
+    )
+    return response.get("Item")
+
+
 async def owned_page(
     database: Database, table: str, owner_id: uuid.UUID, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
@@ -230,8 +254,7 @@ async def owned_page(
         "ConsistentRead": True,
     }
     if page.after is not None:
-        after = {"owner_id": {"S": str(owner_id)}, "id": {"S": str(page.after)}}
-        query["ExclusiveStartKey"] = after
+        query["ExclusiveStartKey"] = owned_key(owner_id, page.after)
     response = await database.run(database.client.query, **query)
     items = response["Items"]
     if len(items) <= page.limit:

@@ -402,6 +402,20 @@ class Database:
             self._engine = build_engine(self._settings)
         return self._engine
 
+    @property
+    def name(self) -> str:
+        """The database's kind, as /health/db reports it: sqlite or postgresql."""
+        return self.engine.dialect.name
+
+    async def ping(self) -> None:
+        """One round trip on a fresh checkout: the pool hands out only live connections
+        (see _check_on_checkout), so a database that comes back is seen at the next ping
+        without restarting the service."""
+        async with self.engine.connect() as conn:
+            # Autocommit: one round trip, instead of BEGIN, SELECT 1 and ROLLBACK.
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.exec_driver_sql("SELECT 1")
+
     def session(self, *, read_only: bool = False) -> AsyncSession:
         """A new session; use it as `async with database.session() as session:`.
 

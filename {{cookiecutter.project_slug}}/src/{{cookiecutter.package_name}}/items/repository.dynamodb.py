@@ -11,16 +11,14 @@ from {{ cookiecutter.package_name }}.core.db import (
     ConditionFailedError,
     Database,
     attribute,
+    owned_item,
+    owned_key,
     owned_page,
 )
 from {{ cookiecutter.package_name }}.core.errors import NotFoundError
 from {{ cookiecutter.package_name }}.core.ids import PageRequest
 from {{ cookiecutter.package_name }}.items.models import Item
 from {{ cookiecutter.package_name }}.items.schemas import ItemCreate
-
-
-def _key(owner_id: uuid.UUID, item_id: uuid.UUID) -> dict[str, Any]:
-    return {"owner_id": {"S": str(owner_id)}, "id": {"S": str(item_id)}}
 
 
 class ItemRepository:
@@ -43,13 +41,8 @@ class ItemRepository:
         return [Item.from_item(item) for item in items], cursor
 
     async def get(self, owner_id: uuid.UUID, item_id: uuid.UUID) -> Item | None:
-        response = await self._database.run(
-            self._database.client.get_item,
-            TableName=self._table,
-            Key=_key(owner_id, item_id),
-            ConsistentRead=True,
-        )
-        return Item.from_item(response["Item"]) if "Item" in response else None
+        item = await owned_item(self._database, self._table, owner_id, item_id)
+        return Item.from_item(item) if item is not None else None
 
     async def update(self, item: Item, changes: dict[str, Any]) -> Item:
         """Sets the changed fields (a None removes the attribute) on the stored item; a
@@ -65,7 +58,7 @@ class ItemRepository:
             response = await self._database.run(
                 self._database.client.update_item,
                 TableName=self._table,
-                Key=_key(item.owner_id, item.id),
+                Key=owned_key(item.owner_id, item.id),
                 UpdateExpression=expression,
                 ConditionExpression="attribute_exists(id)",
                 ExpressionAttributeNames=names,
@@ -82,5 +75,5 @@ class ItemRepository:
         await self._database.run(
             self._database.client.delete_item,
             TableName=self._table,
-            Key=_key(item.owner_id, item.id),
+            Key=owned_key(item.owner_id, item.id),
         )

@@ -14,13 +14,14 @@ import contextlib
 {% endif -%}
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 from {{ cookiecutter.package_name }}.core.db import (
 {%- if cookiecutter.use_background_jobs == "y" %}
     ConditionFailedError,
 {%- endif %}
     Database,
+    owned_item,
+    owned_key,
     owned_page,
     timestamp,
 )
@@ -31,10 +32,6 @@ from {{ cookiecutter.package_name }}.uploads.storage import UPLOAD_URL_EXPIRES_S
 
 PENDING_UPLOAD_LIFETIME = timedelta(seconds=UPLOAD_URL_EXPIRES_SECONDS, days=1)
 TTL_ATTRIBUTE = "expires_at"
-
-
-def _key(owner_id: uuid.UUID, upload_id: uuid.UUID) -> dict[str, Any]:
-    return {"owner_id": {"S": str(owner_id)}, "id": {"S": str(upload_id)}}
 
 
 class UploadRepository:
@@ -52,13 +49,8 @@ class UploadRepository:
         )
 
     async def get(self, owner_id: uuid.UUID, upload_id: uuid.UUID) -> Upload | None:
-        response = await self._database.run(
-            self._database.client.get_item,
-            TableName=self._table,
-            Key=_key(owner_id, upload_id),
-            ConsistentRead=True,
-        )
-        return Upload.from_item(response["Item"]) if "Item" in response else None
+        item = await owned_item(self._database, self._table, owner_id, upload_id)
+        return Upload.from_item(item) if item is not None else None
 
     async def page(self, owner_id: uuid.UUID, page: PageRequest) -> tuple[list[Upload], str | None]:
         items, cursor = await owned_page(self._database, self._table, owner_id, page)
@@ -68,7 +60,7 @@ class UploadRepository:
         await self._database.run(
             self._database.client.update_item,
             TableName=self._table,
-            Key=_key(upload.owner_id, upload.id),
+            Key=owned_key(upload.owner_id, upload.id),
             UpdateExpression=f"SET #status = :uploaded, completed_at = :at REMOVE {TTL_ATTRIBUTE}",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={
@@ -93,7 +85,7 @@ class UploadRepository:
             await self._database.run(
                 self._database.client.update_item,
                 TableName=self._table,
-                Key=_key(upload.owner_id, upload.id),
+                Key=owned_key(upload.owner_id, upload.id),
                 UpdateExpression=(
                     "SET sha256 = :sha256, #size = :size, #status = :processed, processed_at = :at"
                 ),

@@ -47,7 +47,6 @@ UNUSED = [
         DYNAMODB,
         [
             "alembic.ini",
-            f"{PACKAGE}/copy_db",
             f"{PACKAGE}/migrate.py",
             f"{PACKAGE}/migrations",
             f"{PACKAGE}/models.py",
@@ -58,7 +57,6 @@ UNUSED = [
             "scripts/bench_data.py",
             "scripts/bench_throughput.py",
             "tests/test_benchmarks.py",
-            "tests/test_copy_db.py",
             "tests/test_database_roles.py",
             "tests/test_database_tls.py",
             "tests/test_deploy_rds_ca.py",

@@ -34,8 +34,8 @@ from fastapi.testclient import TestClient
 {%- endif %}
 {%- if cookiecutter.database == "dynamodb" %}
 
+from {{ cookiecutter.package_name }}.copy_db.target import Target
 from {{ cookiecutter.package_name }}.core.config import Settings
-from {{ cookiecutter.package_name }}.core.db import Database
 from emulator.tables import definitions
 {%- else %}
 from sqlalchemy import TextClause, delete, inspect, text
@@ -54,21 +54,14 @@ AuthHeaders = Callable[[str], dict[str, str]]
 
 
 async def empty_tables(settings: Settings) -> None:
-    """Deletes every item of every table, so the next test starts from empty tables (a
-    Scan: tests only, never the app)."""
-    database = Database(settings)
-    client = database.client
+    """Deletes every item of every table, so the next test starts from empty tables (with
+    copy_db's --truncate-target, which scans: tests and that tool only, never the app)."""
+    target = Target(settings)
     try:
-        for name, table in definitions().items():
-            keys = [table["hash_key"], *([table["range_key"]] if "range_key" in table else [])]
-            pages = client.get_paginator("scan").paginate(TableName=database.table(name))
-            for page in pages:
-                for item in page["Items"]:
-                    client.delete_item(
-                        TableName=database.table(name), Key={key: item[key] for key in keys}
-                    )
+        for name in definitions():
+            target.delete_all(name)
     finally:
-        await database.dispose()
+        target.close()
 {%- else %}
 
 

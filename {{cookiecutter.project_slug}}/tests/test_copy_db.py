@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import io
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -23,18 +22,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from {{ cookiecutter.package_name }}.copy_db.canonical import canonical
 from {{ cookiecutter.package_name }}.copy_db.checksum import (
     Checksum,
-    TableResult,
-    canonical,
     canonical_json,
     primary_key_order,
     table_checksum,
     verify,
 )
 from {{ cookiecutter.package_name }}.copy_db.cli import main as copy_db
-from {{ cookiecutter.package_name }}.copy_db.progress import Progress
-from {{ cookiecutter.package_name }}.copy_db.report import print_report
+from {{ cookiecutter.package_name }}.copy_db.report import TableResult, print_report
 from {{ cookiecutter.package_name }}.core.config import get_settings
 from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.main import create_app
@@ -533,26 +530,3 @@ def test_checksums_do_not_depend_on_the_batches() -> None:
         parts.add(rows[first : first + 2])
     assert parts.rows == whole.rows == len(rows)
     assert parts.hexdigest() == whole.hexdigest()
-
-
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
-    terminal = Terminal()
-    with Progress("items", 2000, terminal) as progress:
-        progress.advance(1000)
-        progress.advance(1000)
-    assert terminal.getvalue().endswith("\ritems            [" + "#" * 30 + "] 2000/2000 rows\n")
-    assert "[" + "#" * 15 + "." * 15 + "] 1000/2000" in terminal.getvalue()
-
-    log = io.StringIO()
-    with Progress("items", 2000, log) as progress:
-        for _ in range(20):
-            progress.advance(100)
-    lines = log.getvalue().splitlines()
-    assert lines[0] == "items: 0/2000 rows"
-    assert lines[-1] == "items: 2000/2000 rows"
-    assert len(lines) == 11

@@ -190,5 +190,15 @@ def check_target_empty(plan: Plan, *, truncate: bool) -> None:
         )
 
 
+def print_plan(plan: Plan) -> None:
+    print(f"Source revision {plan.revision}; target revision {plan.target_revision or 'none'}.")
+    width = max(len(name) for name in plan.source_rows)
+    print("Tables, in copy order:")
+    for name, rows in plan.source_rows.items():
+        print(f"  {name.ljust(width)}  {rows:>10} rows")
+    if plan.unmodelled:
+        print(f"Not copied (no model describes them): {', '.join(plan.unmodelled)}")
+
+
 def held_rows(plan: Plan) -> str:
     return ", ".join(f"{name} ({rows})" for name, rows in plan.target_rows.items())

@@ -3,14 +3,8 @@ of every row's canonical values as JSON, in primary-key order."""
 
 from __future__ import annotations
 
-import enum
 import hashlib
-import json
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -33,57 +27,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from {{ cookiecutter.package_name }}.copy_db import BATCH_SIZE
+from {{ cookiecutter.package_name }}.copy_db.canonical import canonical_line
+from {{ cookiecutter.package_name }}.copy_db.report import TableResult
 from {{ cookiecutter.package_name }}.core.db import UTCDateTime
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-MICROSECOND = timedelta(microseconds=1)
-
-
-# Types JSON holds as they are: their values need no canonical form.
-JSON_VALUES = frozenset({str, int, bool, float, type(None)})
-
-
-# With ensure_ascii=False, Python escapes strings exactly as Postgres's escape_json does
-# (only ", \ and control characters: \n, \t… or \u00xx) and json_build_array also
-# separates items by ", ", so both sides write the same bytes for the same row.
-CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-
 
 # Postgres's FUNC_MAX_ARGS: json_build_array takes no more columns than this.
 MAX_FUNCTION_ARGUMENTS = 100
-
-
-@dataclass
-class TableResult:
-    name: str
-    source_rows: int
-    source_checksum: str
-    target_rows: int = 0
-    target_checksum: str = ""
-
-    @property
-    def matches(self) -> bool:
-        return (self.source_rows, self.source_checksum) == (self.target_rows, self.target_checksum)
-
-
-def canonical(value: Any) -> Any:
-    """A column value as JSON holds it, the same whichever backend it was read from.
-    A timestamp is its integer microseconds since the epoch in UTC (a naive one read as
-    UTC, as Postgres's extract(epoch) reads a timestamp without time zone)."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        return (aware - EPOCH) // MICROSECOND
-    if isinstance(value, date | time | uuid.UUID):
-        return str(value)
-    if isinstance(value, Decimal):
-        return str(value.normalize())
-    if isinstance(value, bytes):
-        return value.hex()
-    return value
 
 
 def canonical_sql(column: Column[Any]) -> ColumnElement[Any] | None:
@@ -122,14 +71,7 @@ class Checksum:
         self.rows = 0
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
-        self.add_lines(
-            [
-                CANONICAL_JSON.encode(
-                    [value if type(value) in JSON_VALUES else canonical(value) for value in row]
-                )
-                for row in rows
-            ]
-        )
+        self.add_lines([canonical_line(row) for row in rows])
 
     def add_lines(self, lines: Sequence[str]) -> None:
         """Adds rows already written as lines (by `canonical_json`)."""

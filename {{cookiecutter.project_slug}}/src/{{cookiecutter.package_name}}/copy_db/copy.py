@@ -22,10 +22,16 @@ from {{ cookiecutter.package_name }}.copy_db.checks import (
     check_target_empty,
     held_rows,
     make_plan,
+    print_plan,
 )
-from {{ cookiecutter.package_name }}.copy_db.checksum import Checksum, TableResult, primary_key_order, verify
+from {{ cookiecutter.package_name }}.copy_db.checksum import Checksum, primary_key_order, verify
 from {{ cookiecutter.package_name }}.copy_db.progress import Progress
-from {{ cookiecutter.package_name }}.copy_db.report import describe_error, print_failure, print_plan, print_report
+from {{ cookiecutter.package_name }}.copy_db.report import (
+    TableResult,
+    describe_error,
+    print_failure,
+    print_report,
+)
 from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import alembic_config
@@ -132,7 +138,8 @@ async def copy_tables(
             )
         except BaseException as error:
             rest = [later.name for later in tables[index + 1 :]]
-            print_failure([result.name for result in results], table.name, rest, error)
+            copied = [result.name for result in results]
+            print_failure(copied, table.name, rest, error, failed_state="rolled back")
             if not isinstance(error, Exception):
                 raise  # Ctrl-C: reported, and still an interrupt
             return None

@@ -1,34 +1,35 @@
-"""What the copy prints: the plan, the verification report, a failure."""
+"""What every copy reports: each table's counts and checksums, or what a failure left."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.exc import StatementError
 
-from {{ cookiecutter.package_name }}.copy_db.checks import Plan
-from {{ cookiecutter.package_name }}.copy_db.checksum import TableResult
+
+@dataclass
+class TableResult:
+    name: str
+    source_rows: int
+    source_checksum: str
+    target_rows: int = 0
+    target_checksum: str = ""
+
+    @property
+    def matches(self) -> bool:
+        return (self.source_rows, self.source_checksum) == (self.target_rows, self.target_checksum)
 
 
 def describe_error(error: BaseException) -> str:
-    """The database's own message (and detail, such as the duplicate key), without the
-    SQL and row values SQLAlchemy adds."""
+    """The error's own message (and detail, such as a database's duplicate key), without
+    the SQL and row values SQLAlchemy adds."""
     if isinstance(error, StatementError) and error.orig is not None:
         error = error.orig
     message = str(error) or type(error).__name__
     detail = getattr(error, "detail", None)
     return f"{message} ({detail})" if detail else message
-
-
-def print_plan(plan: Plan) -> None:
-    print(f"Source revision {plan.revision}; target revision {plan.target_revision or 'none'}.")
-    width = max(len(name) for name in plan.source_rows)
-    print("Tables, in copy order:")
-    for name, rows in plan.source_rows.items():
-        print(f"  {name.ljust(width)}  {rows:>10} rows")
-    if plan.unmodelled:
-        print(f"Not copied (no model describes them): {', '.join(plan.unmodelled)}")
 
 
 def print_report(results: Sequence[TableResult]) -> None:
@@ -42,10 +43,16 @@ def print_report(results: Sequence[TableResult]) -> None:
 
 
 def print_failure(
-    copied: Sequence[str], failed: str, rest: Sequence[str], error: BaseException
+    copied: Sequence[str],
+    failed: str,
+    rest: Sequence[str],
+    error: BaseException,
+    *,
+    failed_state: str,
 ) -> None:
+    """`failed_state` says what the failed table holds now ("rolled back", "partly copied")."""
     print(f"Copying {failed} failed: {describe_error(error)}", file=sys.stderr)
     print(f"  copied:      {', '.join(copied) or 'none'}", file=sys.stderr)
-    print(f"  rolled back: {failed}", file=sys.stderr)
+    print(f"  {failed_state + ':':<12} {failed}", file=sys.stderr)
     print(f"  not copied:  {', '.join(rest) or 'none'}", file=sys.stderr)
     print("Fix the source, then copy again with --truncate-target.", file=sys.stderr)

@@ -132,6 +132,9 @@ class Database:
         )
 
     async def dispose(self) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -178,15 +181,20 @@ class Record:
     def from_item(cls, item: Mapping[str, Any]) -> Self:
         """The record from an item that `to_item` wrote; attributes that are not fields
         (a TTL time) are ignored, and missing ones take the field's default."""
-        field_types = _FIELD_TYPES.get(cls)
-        if field_types is None:
-            field_types = _FIELD_TYPES[cls] = _field_types(cls)
         values = {
             name: _value(field_type, item[name])
-            for name, field_type in field_types.items()
+            for name, field_type in cls.field_types().items()
             if name in item
         }
         return cls(**values)
+
+    @classmethod
+    def field_types(cls) -> dict[str, type]:
+        """Each field's type, without its `| None`, read from the annotations once."""
+        field_types = _FIELD_TYPES.get(cls)
+        if field_types is None:
+            field_types = _FIELD_TYPES[cls] = _field_types(cls)
+        return field_types
 
 
 # Each record class's field types, read from its annotations once.
@@ -194,7 +202,6 @@ _FIELD_TYPES: dict[type[Record], dict[str, type]] = {}
 
 
 def _field_types(kind: type[Record]) -> dict[str, type]:
-    """Each field's type, without its `| None`."""
     hints = typing.get_type_hints(kind)
     types_by_name = {}
     for field in dataclasses.fields(kind):

@@ -20,6 +20,7 @@ from {{ cookiecutter.package_name }}.core.db import (
     ConditionFailedError,
 {%- endif %}
     Database,
+    Item,
     owned_item,
     owned_key,
     owned_page,
@@ -34,17 +35,25 @@ PENDING_UPLOAD_LIFETIME = timedelta(seconds=UPLOAD_URL_EXPIRES_SECONDS, days=1)
 TTL_ATTRIBUTE = "expires_at"
 
 
+def upload_item(upload: Upload) -> Item:
+    """The upload as stored: a pending one with the time DynamoDB may delete it."""
+    item = upload.to_item()
+    if upload.status == UploadStatus.PENDING:
+        expires_at = int((upload.created_at + PENDING_UPLOAD_LIFETIME).timestamp())
+        item[TTL_ATTRIBUTE] = {"N": str(expires_at)}
+    return item
+
+
 class UploadRepository:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._table = database.table("uploads")
 
     async def add(self, upload: Upload) -> None:
-        expires_at = int((upload.created_at + PENDING_UPLOAD_LIFETIME).timestamp())
         await self._database.run(
             self._database.client.put_item,
             TableName=self._table,
-            Item={**upload.to_item(), TTL_ATTRIBUTE: {"N": str(expires_at)}},
+            Item=upload_item(upload),
             ConditionExpression="attribute_not_exists(id)",
         )
 

@@ -25,3 +25,15 @@ class User(Record):
     # Written by the record_login job, so it may trail a login by the queue's delay.
     last_login_at: datetime | None = None
 {%- endif %}
+
+
+@dataclass(kw_only=True)
+class UserEmail(Record):
+    """An item of the user_emails table (key: email): the e-mail is taken, by user_id."""
+
+    email: str
+    user_id: uuid.UUID
+
+    @classmethod
+    def of(cls, user: User) -> UserEmail:
+        return cls(email=user.email, user_id=user.id)

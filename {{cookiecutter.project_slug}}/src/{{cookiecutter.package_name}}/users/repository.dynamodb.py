@@ -29,7 +29,7 @@ from {{ cookiecutter.package_name }}.core.db import (
 {%- endif %}
 )
 from {{ cookiecutter.package_name }}.core.errors import ConflictError, ServiceUnavailableError
-from {{ cookiecutter.package_name }}.users.models import User
+from {{ cookiecutter.package_name }}.users.models import User, UserEmail
 
 # A transaction that overlaps another on the same item is cancelled with this reason and
 # may simply be tried again (API Reference, TransactWriteItems).
@@ -54,7 +54,7 @@ class UserRepository:
                         {
                             "Put": {
                                 "TableName": self._emails,
-                                "Item": {"email": {"S": email}, "user_id": {"S": str(user.id)}},
+                                "Item": UserEmail.of(user).to_item(),
                                 "ConditionExpression": "attribute_not_exists(email)",
                             }
                         },
@@ -87,7 +87,7 @@ class UserRepository:
         )
         if "Item" not in response:
             return None
-        return await self.by_id(uuid.UUID(response["Item"]["user_id"]["S"]))
+        return await self.by_id(UserEmail.from_item(response["Item"]).user_id)
 
     async def by_id(self, user_id: uuid.UUID) -> User | None:
         response = await self._database.run(

@@ -90,7 +90,7 @@ data "aws_iam_policy_document" "task_assume" {
 
 resource "aws_iam_role" "task" {
   name                 = "${var.name}-ecs-task"
-  description          = "The ${var.name} app (web and worker${local.own_migration_role ? "" : ", and the migrations"})"
+  description          = "The ${var.name} app (web and worker${local.migrate && !local.own_migration_role ? ", and the migrations" : ""})"
   assume_role_policy   = data.aws_iam_policy_document.task_assume.json
   permissions_boundary = var.permissions_boundary
 

@@ -168,6 +168,22 @@ locals {
         evaluation_periods = 1
       }
     },
+    # Throttled events of a table, by TableName alone (the table without its indexes;
+    # "CloudWatch throttling metrics", DynamoDB Developer Guide). On demand they mean a
+    # hot partition, the table quota, or a peak over twice the last within 30 minutes
+    # ("Troubleshooting throttling issues for on-demand mode"). The app turns a request
+    # still throttled after the client's retries into a 503. $0.10 per alarm-month.
+    {
+      for pair in setproduct(keys(var.dynamodb_tables), ["Read", "Write"]) :
+      "${var.dynamodb_tables[pair[0]]}-${lower(pair[1])}-throttles" => {
+        description = "${pair[1]}ThrottleEvents of ${var.dynamodb_tables[pair[0]]} above ${var.dynamodb_throttle_threshold} in ${var.period_seconds} s"
+        namespace   = "AWS/DynamoDB"
+        metric      = "${pair[1]}ThrottleEvents"
+        dimensions  = { TableName = var.dynamodb_tables[pair[0]] }
+        statistic   = "Sum"
+        threshold   = var.dynamodb_throttle_threshold
+      }
+    },
     # One message in the dead-letter queue is a job that failed for good: alarm at once.
     var.dlq_name == null ? {} : {
       "${var.name}-dlq-not-empty" = {
@@ -271,6 +287,13 @@ locals {
         metrics = [concat(["AWS/RDS", "DatabaseConnections"], flatten([for k, v in local.db_dimensions : [k, v]]))]
       },
     ] : graph if var.database != null],
+    [for graph in [
+      {
+        title   = "DynamoDB throttled events"
+        stat    = "Sum"
+        metrics = [for pair in setproduct(values(var.dynamodb_tables), ["Read", "Write"]) : ["AWS/DynamoDB", "${pair[1]}ThrottleEvents", "TableName", pair[0]]]
+      },
+    ] : graph if length(var.dynamodb_tables) > 0],
     [for graph in [
       {
         title   = "Dead-letter queue messages"

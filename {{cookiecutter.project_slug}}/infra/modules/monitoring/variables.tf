@@ -120,6 +120,23 @@ variable "dlq_name" {
   }
 }
 
+variable "dynamodb_tables" {
+  type        = map(string)
+  description = "The app's DynamoDB tables, each full name by its short name (the dynamodb module's table_names): each alarms when its reads or writes are throttled. Empty: no such alarm."
+  default     = {}
+}
+
+variable "dynamodb_throttle_threshold" {
+  type        = number
+  description = "Throttled read or write events of one table per period above which its alarm fires. On demand, a table throttles only past a partition's limits (3,000 read or 1,000 write units a second), its table quota, or on traffic over twice its previous peak within 30 minutes."
+  default     = 0
+
+  validation {
+    condition     = var.dynamodb_throttle_threshold >= 0
+    error_message = "dynamodb_throttle_threshold must be >= 0."
+  }
+}
+
 variable "period_seconds" {
   type        = number
   description = "Period of every alarm and graph, in seconds."

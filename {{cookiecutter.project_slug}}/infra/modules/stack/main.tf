@@ -479,6 +479,10 @@ module "monitoring" {
   lambda_function_names = [module.lambda_api.function_names["api"]]
   api_id                = module.lambda_api.api_id
 {%- endif %}
+{%- if dynamodb %}
+
+  dynamodb_tables = module.dynamodb.table_names
+{%- endif %}
 {%- if server %}
 
   database = {

@@ -203,6 +203,26 @@ SLOW_SUBSET: list[Answers] = [
         "ci": "github",
         "open_source_license": "MIT",
     },
+    {
+        "python_version": "3.12",
+        "database": "dynamodb",
+        "compute": "lambda",
+        "use_s3_uploads": "y",
+        "use_background_jobs": "y",
+        "domain_name": "",
+        "ci": "github",
+        "open_source_license": "MIT",
+    },
+    {
+        "python_version": "3.13",
+        "database": "dynamodb",
+        "compute": "ecs",
+        "use_s3_uploads": "n",
+        "use_background_jobs": "y",
+        "domain_name": "",
+        "ci": "github",
+        "open_source_license": "Apache-2.0",
+    },
 ]
 
 SQLITE_LAMBDA = "database=sqlite with compute=lambda is not supported"

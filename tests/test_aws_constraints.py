@@ -22,7 +22,7 @@ from typing import Any
 import hcl2
 import pytest
 
-from tests.combinations import SUPPORTED, Answers, Group, group_id
+from tests.combinations import DATABASE_SERVERS, SUPPORTED, Answers, Group, group_id
 from tests.support import (
     Files,
     by_inputs,
@@ -142,7 +142,7 @@ def resolved(files: Files, environment: str, tfvar: str, stack_variable: str) ->
 # minor version, Amazon RDS defaults to the latest release of the major version" (RDS for
 # PostgreSQL release notes, postgresql-versions); Aurora PostgreSQL takes a major alone too
 # (terraform-provider-aws TestAccRDSCluster_majorVersionOnly).
-ENGINE = Check((DATABASE_VARIABLES, *TFVARS), lambda a: a["database"] != "sqlite")
+ENGINE = Check((DATABASE_VARIABLES, *TFVARS), lambda a: a["database"] in DATABASE_SERVERS)
 ENGINE_GROUPS = groups(ENGINE)
 
 

@@ -280,17 +280,28 @@ def test_compose_parses_and_is_wired_to_existing_services(
             )
 
     completed = {"condition": "service_completed_successfully"}
-    assert services["db"]["image"] == "postgres:15"
-    assert "healthcheck" in services["db"]
+    # The data store, and the one-off service that prepares it before the app starts.
+    dynamodb = group.answers["database"] == "dynamodb"
+    store, prepare = ("dynamodb", "tables") if dynamodb else ("db", "migrate")
     # The project's own emulator, from the Dockerfile's stage of that name, healthy only
     # once it holds the app's resources.
-    assert services["aws"]["build"] == {"context": ".", "target": "emulator"}
+    emulator_stage = {"context": ".", "target": "emulator"}
+    assert services["aws"]["build"] == emulator_stage
     assert "FROM builder AS emulator" in group.files["Dockerfile"]
-    assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
-    assert services["app"]["depends_on"]["migrate"] == completed
+    if dynamodb:
+        assert services["dynamodb"]["image"].startswith("amazon/dynamodb-local:")
+        assert any(m.startswith("dynamodb-data:") for m in services["dynamodb"]["volumes"])
+        # The tables come from project.json, with the emulator's image (emulator/ is in it).
+        assert services["tables"]["build"] == emulator_stage
+        assert services["tables"]["command"] == ["python", "-m", "emulator.tables"]
+        assert services["tables"]["depends_on"] == ["dynamodb"]
+    else:
+        assert services["db"]["image"] == "postgres:15"
+        assert "healthcheck" in services["db"]
+        assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert services["app"]["depends_on"][prepare] == completed
     assert any(str(port).endswith(":8000") for port in services["app"]["ports"])
 
-    db = services["db"]["environment"]
     # The app's image is the Dockerfile's default (last) stage.
     app_image = {name: service for name, service in services.items() if service.get("build") == "."}
     # The file is the same for every member: it must be right for each one's answers.
@@ -298,24 +309,33 @@ def test_compose_parses_and_is_wired_to_existing_services(
         values = context(answers)
         jobs = values["use_background_jobs"] == "y"
         uploads = values["use_s3_uploads"] == "y"
-        expected = {"db", "aws", "migrate", "app"}
+        expected = {store, "aws", prepare, "app"}
         expected |= {"worker"} if jobs else set()
         assert set(services) == expected, f"services with {answers}"
-        assert set(app_image) == expected - {"db", "aws"}, f"app image services with {answers}"
+        own_builds = {"aws", "tables"} if dynamodb else {"aws"}
+        assert set(app_image) == expected - {store, *own_builds}, f"app image with {answers}"
         healthy = {"condition": "service_healthy"}
         assert services["app"]["depends_on"]["aws"] == healthy
         if jobs:
-            assert services["worker"]["depends_on"]["migrate"] == completed
+            assert services["worker"]["depends_on"][prepare] == completed
             assert services["worker"]["depends_on"]["aws"] == healthy
-        for name, service in app_image.items():
+        for name, service in (
+            app_image | ({"tables": services["tables"]} if dynamodb else {})
+        ).items():
             env = service["environment"]
-            database = urlsplit(env["DATABASE_URL"])
-            assert (database.hostname, database.port) == ("db", 5432), name
-            assert (database.username, database.password, database.path) == (
-                db["POSTGRES_USER"],
-                db["POSTGRES_PASSWORD"],
-                f"/{db['POSTGRES_DB']}",
-            ), f"{name}: DATABASE_URL does not match the db service"
+            if dynamodb:
+                endpoint = urlsplit(env["AWS_ENDPOINT_URL_DYNAMODB"])
+                assert (endpoint.hostname, endpoint.port) == ("dynamodb", 8000), name
+                assert "DATABASE_URL" not in env, name
+            else:
+                db = services["db"]["environment"]
+                database = urlsplit(env["DATABASE_URL"])
+                assert (database.hostname, database.port) == ("db", 5432), name
+                assert (database.username, database.password, database.path) == (
+                    db["POSTGRES_USER"],
+                    db["POSTGRES_PASSWORD"],
+                    f"/{db['POSTGRES_DB']}",
+                ), f"{name}: DATABASE_URL does not match the db service"
             endpoint = urlsplit(env["AWS_ENDPOINT_URL"])
             assert (endpoint.hostname, endpoint.port) == ("aws", 5000), name
             assert env["ENVIRONMENT"] == "local", name

@@ -5,6 +5,7 @@ nothing but the zip, with its bytecode and the AWS models of the services the ap
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import boto3
 import pytest
@@ -138,7 +140,9 @@ def aws_clients():
         service: aws._client(service, settings.aws_region, "").meta.service_model.api_version
         for service in sorted(aws.SERVICES)
     }
-    token = aws.database_auth_token(settings, "db.example.com", 5432, "app")
+    token = ""
+    if hasattr(aws, "database_auth_token"):
+        token = aws.database_auth_token(settings, "db.example.com", 5432, "app")
     try:
         botocore.session.get_session().create_client("ec2", region_name=settings.aws_region)
         unlisted = "built"
@@ -170,15 +174,18 @@ def run():
     report = {
         "snapstart_hooks": snapshot_and_restore() if snap_start else None,
         "aws": aws_clients(),
-        "packaged_authorities": packaged_authorities(),
-        "migrated": handlers.migrate({}, None),
-        "tables": table_names(),
-        "model_tables": sorted(importlib.import_module(f"{package}.models").Base.metadata.tables),
-        "bookkeeping_tables": sorted(
-            importlib.import_module(f"{package}.migrate").BOOKKEEPING_TABLES
-        ),
-        "health_db": http(handlers.handler, "GET", "/health/db"),
     }
+    if database != "dynamodb":
+        report.update(
+            packaged_authorities=packaged_authorities(),
+            migrated=handlers.migrate({}, None),
+            tables=table_names(),
+            model_tables=sorted(importlib.import_module(f"{package}.models").Base.metadata.tables),
+            bookkeeping_tables=sorted(
+                importlib.import_module(f"{package}.migrate").BOOKKEEPING_TABLES
+            ),
+        )
+    report["health_db"] = http(handlers.handler, "GET", "/health/db")
     credentials = {"email": "lambda@example.com", "password": "correct horse battery staple"}
     json_body = {"content-type": "application/json"}
     report["register"] = http(
@@ -222,7 +229,7 @@ if database.startswith("postgresql"):
     name = f"lambda_{uuid.uuid4().hex[:16]}"
     on_server(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = urllib.parse.urlsplit(database)._replace(path=f"/{name}").geturl()
-else:
+elif database != "dynamodb":  # DynamoDB's tables are named by the environment
     os.environ["DATABASE_URL"] = database
 try:
     report = run()
@@ -274,11 +281,18 @@ def check_bytecode(package: Path, tag: str) -> None:
         assert flags == {0b01}, f"bytecode flags {flags}: not all unchecked-hash"
 
 
-def check_wheel(project: Path, package_name: str) -> None:
+def check_wheel(project: Path, package_name: str, answers: Answers) -> None:
     """The project's wheel (the one `make package` built, as `uv sync --no-editable` builds
     it for the image) carries the migrations and the RDS certificate bundle as package
-    data."""
+    data; a DynamoDB project's carries neither."""
     (wheel,) = (project / "build" / "lambda" / "wheel").glob("*.whl")
+    if answers["database"] == "dynamodb":
+        with zipfile.ZipFile(wheel) as archive:
+            names = archive.namelist()
+        assert f"{package_name}/copy_db/__main__.py" in names, "the wheel lacks the copy tool"
+        sql = [name for name in names if "/migrations/" in name or name.endswith(".pem")]
+        assert sql == [], f"SQL files in a DynamoDB project's wheel: {sql}"
+        return
     migrations = project / "src" / package_name / "migrations"
     expected = {
         f"{package_name}/migrations/{path.relative_to(migrations).as_posix()}"
@@ -300,10 +314,11 @@ def check_wheel(project: Path, package_name: str) -> None:
 
 
 @contextmanager
-def jobs_queue(answers: Answers) -> Iterator[dict[str, str]]:
-    """The settings of an SQS queue on a moto server for the app, when it has jobs: on
-    Lambda they go through SQS, never inline."""
-    if answers["use_background_jobs"] != "y":
+def aws_resources(answers: Answers, project: Path) -> Iterator[dict[str, str]]:
+    """The settings of what the app keeps on a moto server: an SQS queue when it has jobs
+    (on Lambda they go through SQS, never inline), project.json's tables on DynamoDB."""
+    dynamodb = answers["database"] == "dynamodb"
+    if answers["use_background_jobs"] != "y" and not dynamodb:
         yield {}
         return
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -317,17 +332,40 @@ def jobs_queue(answers: Answers) -> Iterator[dict[str, str]]:
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
         }
-        sqs = boto3.client(
-            "sqs",
-            endpoint_url=aws["AWS_ENDPOINT_URL"],
-            region_name=aws["AWS_REGION"],
-            aws_access_key_id=aws["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=aws["AWS_SECRET_ACCESS_KEY"],
-        )
-        queue = sqs.create_queue(QueueName=f"jobs-{uuid.uuid4().hex[:12]}")["QueueUrl"]
-        yield {**aws, "JOBS_QUEUE_URL": queue}
+        client = {
+            "endpoint_url": aws["AWS_ENDPOINT_URL"],
+            "region_name": aws["AWS_REGION"],
+            "aws_access_key_id": aws["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": aws["AWS_SECRET_ACCESS_KEY"],
+        }
+        if answers["use_background_jobs"] == "y":
+            sqs = boto3.client("sqs", **client)
+            queue = sqs.create_queue(QueueName=f"jobs-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+            aws["JOBS_QUEUE_URL"] = queue
+        if dynamodb:
+            aws["DYNAMODB_TABLE_PREFIX"] = create_tables(
+                boto3.client("dynamodb", **client), project
+            )
+        if answers["use_s3_uploads"] == "y":
+            aws["UPLOADS_BUCKET"] = "uploads"
+        yield aws
     finally:
         server.stop()
+
+
+def create_tables(client: Any, project: Path) -> str:
+    """project.json's tables, made by the project's own emulator/tables.py (as Terraform
+    makes them), under a prefix of their own."""
+    spec = importlib.util.spec_from_file_location(
+        f"tables_{uuid.uuid4().hex}", project / "emulator" / "tables.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tables)
+    prefix = f"lambda-{uuid.uuid4().hex[:8]}-"
+    tables.create_tables(client, prefix)
+    return prefix
 
 
 def run_on_lambda_runtime(
@@ -366,7 +404,7 @@ def run_on_lambda_runtime(
     }
     package = project.name.replace("-", "_")
     output = workdir / "report.json"
-    with jobs_queue(answers) as queue:
+    with aws_resources(answers, project) as queue:
         run(
             [
                 *(find_python(answers["python_version"]), "-I", "-S", str(driver)),
@@ -387,12 +425,13 @@ def check_report(
     # One hook each side of the snapshot (snapstart.py), and none without SnapStart.
     assert report["snapstart_hooks"] == ([1, 1] if snap_start else None)
     assert all(report["aws"]["models"].values()), report["aws"]
-    assert report["aws"]["rds_token_signed"]
     assert report["aws"]["unlisted"] == "UnknownServiceError", "models the app never uses"
-    assert report["migrated"] == {"status": "ok", "revision": head}
-    # The models' tables, and Alembic's version and lineage.
-    assert set(report["tables"]) == {*report["model_tables"], *report["bookkeeping_tables"]}
-    assert "alembic_version" in report["bookkeeping_tables"]
+    if dialect != "dynamodb":
+        assert report["aws"]["rds_token_signed"]
+        assert report["migrated"] == {"status": "ok", "revision": head}
+        # The models' tables, and Alembic's version and lineage.
+        assert set(report["tables"]) == {*report["model_tables"], *report["bookkeeping_tables"]}
+        assert "alembic_version" in report["bookkeeping_tables"]
 
     assert report["health_db"][0] == 200, report["health_db"]
     assert dialect in json.dumps(report["health_db"][1])
@@ -425,7 +464,9 @@ def test_lambda_package_runs_on_the_runtime_python(
     if not POSTGRES_URL and os.environ.get("REQUIRE_POSTGRES") == "1":
         pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
     project = render(answers, tmp_path / "render", cookiecutter_config)
-    seed_rds_bundle(project)
+    dynamodb = answers["database"] == "dynamodb"
+    if not dynamodb:
+        seed_rds_bundle(project)
     env = project_env(answers["python_version"])
     package = project / "dist" / "lambda.zip"
     package_name = project.name.replace("-", "_")
@@ -442,19 +483,26 @@ def test_lambda_package_runs_on_the_runtime_python(
     assert machines(package) == {"x86_64"}
     assert package.stat().st_size < MAX_ZIPPED
     check_bytecode(package, f"cpython-{answers['python_version'].replace('.', '')}")
-    check_wheel(project, package_name)
+    check_wheel(project, package_name, answers)
 
     task = tmp_path / "task"
     with zipfile.ZipFile(package) as archive:
         archive.extractall(task)
-    head = alembic_head(project / "src" / package_name / "migrations" / "versions")
-    databases = [("sqlite", f"sqlite:///{tmp_path / 'lambda.db'}")]
-    if POSTGRES_URL:
-        databases.append(("postgresql", POSTGRES_URL))
+    if dynamodb:
+        head = ""
+        databases = [("dynamodb", "dynamodb")]
+        # Only what the app uses: no SQL library is in the function.
+        sql = {"sqlalchemy", "alembic", "asyncpg", "aiosqlite", "psycopg"}
+        assert not {path.name for path in task.iterdir()} & sql
     else:
-        warnings.warn(
-            "TEST_DATABASE_URL unset: the Lambda package ran on SQLite only", stacklevel=1
-        )
+        head = alembic_head(project / "src" / package_name / "migrations" / "versions")
+        databases = [("sqlite", f"sqlite:///{tmp_path / 'lambda.db'}")]
+        if POSTGRES_URL:
+            databases.append(("postgresql", POSTGRES_URL))
+        else:
+            warnings.warn(
+                "TEST_DATABASE_URL unset: the Lambda package ran on SQLite only", stacklevel=1
+            )
     models = aws_models(package)
     # The runtime's hook library is the runtime's: a copy in the zip would shadow it.
     assert not list(task.glob("snapshot_restore_py*"))
@@ -464,7 +512,7 @@ def test_lambda_package_runs_on_the_runtime_python(
     for dialect, database in databases:
         # On Postgres, as SnapStart runs it (Python 3.12 and later): the app's init ends in
         # a snapshot, and every flow runs in the restored copy.
-        snap_start = dialect == "postgresql" and answers["python_version"] != "3.11"
+        snap_start = dialect != "sqlite" and answers["python_version"] != "3.11"
         report = run_on_lambda_runtime(
             answers, project, task, database, tmp_path / dialect, snap_start=snap_start
         )
@@ -472,5 +520,6 @@ def test_lambda_package_runs_on_the_runtime_python(
         # The models of the services the app lists (its clients were built from them), no others.
         assert models["botocore"] == set(report["aws"]["models"])
         assert models["boto3"] <= models["botocore"]
-        # The app in the task finds the bundle it verifies RDS with.
-        assert report["packaged_authorities"] == [f"{package_name}/{RDS_BUNDLE_NAME}", 1]
+        if not dynamodb:
+            # The app in the task finds the bundle it verifies RDS with.
+            assert report["packaged_authorities"] == [f"{package_name}/{RDS_BUNDLE_NAME}", 1]

@@ -14,6 +14,7 @@ import pytest
 from tests.combinations import (
     BOOTSTRAP_GROUPS,
     CHOICES,
+    DATABASE_SERVERS,
     FEATURE_KEYS,
     INFRA_GROUPS,
     LINT_CHECKS,
@@ -32,21 +33,34 @@ BY_ID = {combination_id(answers): answers for answers in SUPPORTED}
 
 LEFTOVER = re.compile(r"cookiecutter\.|\{%|%\}|\{#|#\}|(?<!\$)\{\{")
 
-# Paths that exist exactly when the options have these values (checked both ways).
-PRESENT_ONLY_WHEN: list[tuple[dict[str, str], str]] = [
-    ({"ci": "github"}, ".github/workflows/ci.yml"),
-    ({"use_s3_uploads": "y"}, "src/acme_orders_api/uploads/routes.py"),
+SQL = tuple(database for database in CHOICES["database"] if database != "dynamodb")
+PACKAGE = "src/acme_orders_api"
+
+# Paths that exist exactly when each option has one of these values (checked both ways).
+PRESENT_ONLY_WHEN: list[tuple[dict[str, tuple[str, ...]], str]] = [
+    ({"ci": ("github",)}, ".github/workflows/ci.yml"),
+    ({"use_s3_uploads": ("y",)}, f"{PACKAGE}/uploads/routes.py"),
     (
-        {"use_s3_uploads": "y"},
-        "src/acme_orders_api/migrations/versions/20260102_0002_uploads.py",
+        {"use_s3_uploads": ("y",), "database": SQL},
+        f"{PACKAGE}/migrations/versions/20260102_0002_uploads.py",
     ),
-    ({"use_s3_uploads": "y"}, "tests/test_uploads.py"),
-    ({"use_background_jobs": "y"}, "src/acme_orders_api/jobs/queue.py"),
-    ({"use_background_jobs": "y"}, "src/acme_orders_api/worker.py"),
-    ({"use_background_jobs": "y"}, "src/acme_orders_api/users/jobs.py"),
-    ({"use_background_jobs": "y"}, "tests/test_jobs.py"),
-    ({"use_background_jobs": "y"}, "tests/events/sqs.json"),
-    ({"use_s3_uploads": "y", "use_background_jobs": "y"}, "src/acme_orders_api/uploads/jobs.py"),
+    ({"use_s3_uploads": ("y",)}, "tests/test_uploads.py"),
+    ({"use_background_jobs": ("y",)}, f"{PACKAGE}/jobs/queue.py"),
+    ({"use_background_jobs": ("y",)}, f"{PACKAGE}/worker.py"),
+    ({"use_background_jobs": ("y",)}, f"{PACKAGE}/users/jobs.py"),
+    ({"use_background_jobs": ("y",)}, "tests/test_jobs.py"),
+    ({"use_background_jobs": ("y",)}, "tests/events/sqs.json"),
+    ({"use_s3_uploads": ("y",), "use_background_jobs": ("y",)}, f"{PACKAGE}/uploads/jobs.py"),
+    # The data layer: SQLAlchemy and Alembic, or DynamoDB, never both.
+    ({"database": SQL}, "alembic.ini"),
+    ({"database": SQL}, f"{PACKAGE}/models.py"),
+    ({"database": SQL}, f"{PACKAGE}/migrations/env.py"),
+    ({"database": SQL}, "tests/test_migrations.py"),
+    ({"database": ("dynamodb",)}, "emulator/tables.py"),
+    ({"database": ("dynamodb",)}, f"{PACKAGE}/copy_db/source.py"),
+    ({"database": ("dynamodb",)}, "infra/modules/dynamodb/main.tf"),
+    ({"database": DATABASE_SERVERS}, "infra/modules/database/main.tf"),
+    ({"database": ("sqlite",)}, "infra/modules/efs/main.tf"),
 ]
 
 
@@ -99,8 +113,10 @@ def test_combination_renders_clean(
         assert not leftovers, f"template syntax survived rendering: {leftovers}"
 
         for condition, relative in PRESENT_ONLY_WHEN:
-            wanted = all(answers[option] == value for option, value in condition.items())
+            wanted = all(answers[option] in values for option, values in condition.items())
             assert (project / relative).exists() == wanted, f"{relative} with {condition}"
+        # Each variant file took its SQL sibling's place, or went.
+        assert not list(project.rglob("*.dynamodb.*")), "variant files left"
 
         assert (project / ".python-version").read_text().strip() == answers["python_version"]
         assert (

@@ -29,7 +29,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.combinations import SLOW_SUBSET, Answers, combination_id
+from tests.combinations import DATABASE_SERVERS, SLOW_SUBSET, Answers, combination_id
 from tests.support import render, resource_prefix, run
 
 # The provider polls moto's resources to their final states; a whole apply takes minutes.
@@ -118,7 +118,7 @@ def granted_actions(iam: Any, role: str) -> set[str]:
     return set().union(*map(allowed, documents))
 
 
-def assert_every_role_is_inside_the_boundary(iam: Any, project: str) -> None:
+def assert_every_role_is_inside_the_boundary(iam: Any, project: str, *, in_vpc: bool) -> None:
     """Each of the environment's roles carries bootstrap's boundary, and the boundary
     allows every action the role's policies grant (else the role's calls fail on AWS,
     which the emulator does not evaluate)."""
@@ -139,7 +139,7 @@ def assert_every_role_is_inside_the_boundary(iam: Any, project: str) -> None:
             if not any(fnmatch.fnmatch(action.lower(), pattern.lower()) for pattern in boundary)
         }
         assert not outside, f"{name} is granted {sorted(outside)}, which its boundary refuses"
-        if "-lambda-" in name:
+        if "-lambda-" in name and in_vpc:
             # Functions in a VPC need the EC2 calls of AWS's minimal VPC execution policy.
             vpc_calls = {
                 action
@@ -363,6 +363,43 @@ def assert_only_restorable_snapshots_remain(
     assert database_key["KeyState"] == "Enabled"
 
 
+def has_vpc(answers: Answers) -> bool:
+    """Lambda on DynamoDB runs outside any VPC; every other stack has one."""
+    return not (answers["compute"] == "lambda" and answers["database"] == "dynamodb")
+
+
+def assert_the_tables_are_protected(client: dict[str, Any], project: Path) -> None:
+    """project.json's tables: on demand, encrypted with the stack's KMS key, with
+    point-in-time recovery, TTL where the table names an attribute, and an alarm on
+    throttled reads and one on throttled writes."""
+    name = f"{resource_prefix(project.name)}-dev"
+    definitions = json.loads((project / "project.json").read_text())["tables"]
+    dynamodb = boto3.client("dynamodb", **client)
+    key = boto3.client("kms", **client).describe_key(KeyId=f"alias/{name}")["KeyMetadata"]
+    for table, definition in definitions.items():
+        if table.startswith("$"):
+            continue
+        described = dynamodb.describe_table(TableName=f"{name}-{table}")["Table"]
+        assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST", table
+        assert described["SSEDescription"]["KMSMasterKeyArn"] == key["Arn"], table
+        backups = dynamodb.describe_continuous_backups(TableName=f"{name}-{table}")
+        recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+        assert recovery["PointInTimeRecoveryStatus"] == "ENABLED", table
+        ttl = dynamodb.describe_time_to_live(TableName=f"{name}-{table}")["TimeToLiveDescription"]
+        if "ttl_attribute" in definition:
+            assert ttl["AttributeName"] == definition["ttl_attribute"], table
+            assert ttl["TimeToLiveStatus"] == "ENABLED", table
+        else:
+            assert ttl["TimeToLiveStatus"] == "DISABLED", table
+        alarms = boto3.client("cloudwatch", **client).describe_alarms(
+            AlarmNamePrefix=f"{name}-{table}-"
+        )["MetricAlarms"]
+        assert {(alarm["MetricName"], alarm["Dimensions"][0]["Value"]) for alarm in alarms} == {
+            ("ReadThrottleEvents", f"{name}-{table}"),
+            ("WriteThrottleEvents", f"{name}-{table}"),
+        }, table
+
+
 def function_zip(directory: Path) -> Path:
     """What `make package` would build; moto stores the code but never runs it."""
     path = directory / "lambda.zip"
@@ -431,20 +468,25 @@ def test_dev_environment_applies_on_the_emulator(
         )
         terraform(dev, terraform_env, "apply", "-auto-approve", "-var-file=test.tfvars")
         assert_no_changes(dev, terraform_env, "-var-file=test.tfvars")
-        assert_every_role_is_inside_the_boundary(boto3.client("iam", **client), project.name)
+        iam = boto3.client("iam", **client)
+        assert_every_role_is_inside_the_boundary(iam, project.name, in_vpc=has_vpc(answers))
         assert_browsers_may_call_and_upload(client, answers, project.name)
         assert_logs_are_stored_once(client, answers, project.name)
         if answers["use_background_jobs"] == "y":
             assert_the_queue_outlasts_its_worker(client, answers, project.name)
         if prod_database(answers):
             assert_the_database_survives_a_zone(client, project.name)
-        if answers["database"] != "sqlite":
+        if answers["database"] in DATABASE_SERVERS:
             assert_the_app_is_not_the_database_owner(client, answers, project.name)
+        if answers["database"] == "dynamodb":
+            assert_the_tables_are_protected(client, project)
+        if not has_vpc(answers):
+            assert boto3.client("ec2", **client).describe_nat_gateways()["NatGateways"] == []
         if answers["database"] == "sqlite":
             stack = json.loads(terraform(dev, terraform_env, "output", "-json", "stack"))
             assert_sqlite_has_one_task_that_migrates_first(client, project.name, stack)
         terraform(dev, terraform_env, "destroy", "-auto-approve", "-var-file=test.tfvars")
-        if answers["database"] != "sqlite":
+        if answers["database"] in DATABASE_SERVERS:
             assert_only_restorable_snapshots_remain(
                 client, project.name, final_snapshot=prod_database(answers)
             )

@@ -37,13 +37,13 @@ demo: .venv ## Render the default project into build/demo and serve it on http:/
 	$(MAKE) -C $(DEMO_DIR)/acme-orders-api run UV_PYTHON=$(PY_PATH)
 
 test: .venv ## Every test: hooks, every combination rendered, linted and type-checked, generated suites on SQLite and Postgres
-	$(UV) run pytest -n $(PYTEST_WORKERS) --durations=30
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=30
 
 test-fast: .venv ## Hooks and every combination rendered (no installs)
-	$(UV) run pytest -n $(PYTEST_WORKERS) -m "not slow"
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not slow"
 
 test-slow: .venv ## Lint, type check and run the generated projects' own test suites
-	$(UV) run pytest -n $(PYTEST_WORKERS) -m slow
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist worksteal -m slow
 
 bench: .venv ## Print the benchmark figures of one covering generated project (needs TEST_DATABASE_URL)
 	$(UV) run python -m tests.print_benchmarks

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 # The longest tests (minutes each) go first, so the workers finish together instead of
-# one worker running them alone at the end.
+# one worker running them alone at the end; `make test` runs xdist with --dist worksteal,
+# so a worker that runs out takes tests still queued on another.
 LONGEST_FIRST = ("test_deploy_local.py", "test_terraform_apply.py", "test_generated.py")
 
 

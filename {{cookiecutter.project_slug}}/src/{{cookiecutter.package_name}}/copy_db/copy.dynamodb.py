@@ -25,10 +25,11 @@ from {{ cookiecutter.package_name }}.copy_db.checks import (
 from {{ cookiecutter.package_name }}.copy_db.checksum import Checksum
 from {{ cookiecutter.package_name }}.copy_db.progress import Progress
 from {{ cookiecutter.package_name }}.copy_db.report import (
+    EXIT_FAILED,
     TableResult,
+    conclude,
     describe_error,
     print_failure,
-    print_report,
 )
 from {{ cookiecutter.package_name }}.copy_db.source import read_records
 from {{ cookiecutter.package_name }}.copy_db.target import Target
@@ -38,8 +39,6 @@ from {{ cookiecutter.package_name }}.uploads.models import Upload
 from {{ cookiecutter.package_name }}.uploads.repository import upload_item
 {%- endif %}
 from {{ cookiecutter.package_name }}.users.models import User, UserEmail
-
-EXIT_FAILED = 1
 
 
 def stored_as(table: str, record: Record) -> dict[str, Record]:
@@ -148,9 +147,4 @@ def copy_database(source_url: URL, target: Target, *, truncate: bool, dry_run: b
         results = verify(target, sums)
     finally:
         target.close()
-    print_report(results)
-    if all(result.matches for result in results):
-        print("Copied and verified.")
-        return 0
-    print("The target differs from the source: see MISMATCH above.", file=sys.stderr)
-    return EXIT_FAILED
+    return conclude(results)

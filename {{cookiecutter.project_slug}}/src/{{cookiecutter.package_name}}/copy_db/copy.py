@@ -27,17 +27,16 @@ from {{ cookiecutter.package_name }}.copy_db.checks import (
 from {{ cookiecutter.package_name }}.copy_db.checksum import Checksum, primary_key_order, verify
 from {{ cookiecutter.package_name }}.copy_db.progress import Progress
 from {{ cookiecutter.package_name }}.copy_db.report import (
+    EXIT_FAILED,
     TableResult,
+    conclude,
     describe_error,
     print_failure,
-    print_report,
 )
 from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import build_engine
 from {{ cookiecutter.package_name }}.migrate import alembic_config
 from {{ cookiecutter.package_name }}.models import Base
-
-EXIT_FAILED = 1
 
 
 def upgrade_target(url: str, settings: Settings, revision: str) -> None:
@@ -192,9 +191,4 @@ async def copy_database(
     finally:
         await source.dispose()
         await target.dispose()
-    print_report(results)
-    if all(result.matches for result in results):
-        print("Copied and verified.")
-        return 0
-    print("The target differs from the source: see MISMATCH above.", file=sys.stderr)
-    return EXIT_FAILED
+    return conclude(results)

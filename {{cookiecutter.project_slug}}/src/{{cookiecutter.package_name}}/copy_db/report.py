@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import StatementError
 
+# A table failed to copy or differs.
+EXIT_FAILED = 1
+
 
 @dataclass
 class TableResult:
@@ -40,6 +43,16 @@ def print_report(results: Sequence[TableResult]) -> None:
         source, target = result.source_checksum[:12], result.target_checksum[:12]
         verdict = f"ok {source}" if result.matches else f"MISMATCH {source} != {target}"
         print(f"{result.name.ljust(width)}  {counts}  {verdict}")
+
+
+def conclude(results: Sequence[TableResult]) -> int:
+    """Prints the report and the verdict; returns the copy's exit status (0: verified)."""
+    print_report(results)
+    if all(result.matches for result in results):
+        print("Copied and verified.")
+        return 0
+    print("The target differs from the source: see MISMATCH above.", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def print_failure(

@@ -28,12 +28,12 @@ $(UV):
 	$(UV) sync --frozen --python $(PY_PATH)
 	@touch .venv
 
-demo: .venv ## Render the default project into build/demo and serve it on http://127.0.0.1:8000/docs
+demo: .venv ## Render the default project, with the web page, into build/demo and serve it on http://127.0.0.1:8000/
 	@case "$(PY_VERSION)" in 3.11|3.12|3.13) ;; \
 	  *) echo "make demo needs Python 3.11, 3.12 or 3.13 (found $(PY_VERSION)); set PYTHON=python3.12"; exit 2;; esac
 	rm -rf $(DEMO_DIR)
-	$(UV) run cookiecutter . --no-input --output-dir $(DEMO_DIR) python_version=$(PY_VERSION)
-	@echo "Serving the demo on SQLite: open http://127.0.0.1:8000/docs (Ctrl-C stops it)"
+	$(UV) run cookiecutter . --no-input --output-dir $(DEMO_DIR) python_version=$(PY_VERSION) frontend=static
+	@echo "Serving the demo on SQLite: open http://127.0.0.1:8000/ (the page) or /docs (the API) (Ctrl-C stops it)"
 	$(MAKE) -C $(DEMO_DIR)/acme-orders-api run UV_PYTHON=$(PY_PATH)
 
 test: .venv ## Every test: hooks, every combination rendered, linted and type-checked, generated suites on SQLite and Postgres

@@ -17,6 +17,7 @@ from pathlib import Path
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 PACKAGE = f"src/{ANSWERS['package_name']}"
 DYNAMODB = ANSWERS["database"] == "dynamodb"
+FRONTEND = ANSWERS["frontend"] == "static"
 VARIANT = ".dynamodb."
 
 UNUSED = [
@@ -68,11 +69,21 @@ UNUSED = [
     ),
     (ANSWERS["database"] in ("sqlite", "dynamodb"), ["infra/modules/database"]),
     (not DYNAMODB, ["infra/modules/dynamodb"]),
-    # `make run` starts the emulator only for what the app keeps in AWS locally.
-    (not DYNAMODB and ANSWERS["use_s3_uploads"] != "y", ["emulator/run.py"]),
+    # `make run` starts the emulator only for what the app keeps in AWS locally, and
+    # serves the page beside the API.
+    (
+        not DYNAMODB and ANSWERS["use_s3_uploads"] != "y" and not FRONTEND,
+        ["emulator/run.py"],
+    ),
+    (
+        not FRONTEND,
+        ["frontend", "infra/modules/frontend", "deploy/frontend.py", "emulator/edge.py"],
+    ),
     (ANSWERS["database"] != "sqlite", ["infra/modules/efs"]),
     (ANSWERS["compute"] != "ecs", ["infra/modules/ecs_service", "infra/modules/registry"]),
     (ANSWERS["compute"] != "lambda", ["infra/modules/lambda_api"]),
+    # WAF fronts the distribution, or the load balancer; an HTTP API cannot have one.
+    (not FRONTEND and ANSWERS["compute"] != "ecs", ["infra/modules/waf"]),
 ]
 
 

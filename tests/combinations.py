@@ -43,6 +43,23 @@ SUPPORTED: list[Answers] = [
     if is_supported(answers := dict(zip(CHOICES, values, strict=True)))
 ]
 
+# The license changes LICENSE and pyproject.toml's license line alone (test_render checks
+# that for each license): test_render renders each combination of the other options once,
+# with the licenses taken in turn, so each license still meets every other option's values.
+LICENSE = "open_source_license"
+
+
+def _other_options(answers: Answers) -> tuple[str, ...]:
+    return tuple(value for key, value in answers.items() if key != LICENSE)
+
+
+_TURN = {others: turn for turn, others in enumerate(dict.fromkeys(map(_other_options, SUPPORTED)))}
+RENDERED: list[Answers] = [
+    answers
+    for answers in SUPPORTED
+    if answers[LICENSE] == CHOICES[LICENSE][_TURN[_other_options(answers)] % len(CHOICES[LICENSE])]
+]
+
 # --- Groups -----------------------------------------------------------------------------
 # A check reads some of a project's files. Combinations that render those inputs
 # identically form a group, and the check runs once per group, on its first member
@@ -91,7 +108,7 @@ def by_options(
 FEATURE_KEYS = ("use_s3_uploads", "use_background_jobs")
 # The options that change the Python code, its dependencies or its tool configuration:
 # these, and the data layer, which is SQLAlchemy's for every SQL database and DynamoDB's.
-LINT_KEYS = ("python_version", *FEATURE_KEYS)
+LINT_KEYS = ("python_version", *FEATURE_KEYS, "frontend")
 
 
 def data_layer(answers: Answers) -> str:
@@ -105,7 +122,14 @@ def lint_group(answers: Answers) -> tuple[str, ...]:
 # The options that change the Terraform of the environments (infra/ but bootstrap): the
 # Python version only through the Lambda runtime. Bootstrap changes with `ci`, and with
 # the kind of database (a server has its database keys, Postgres and Aurora alike).
-INFRA_KEYS = ("database", "compute", "use_s3_uploads", "use_background_jobs", "domain_name")
+INFRA_KEYS = (
+    "database",
+    "compute",
+    "use_s3_uploads",
+    "use_background_jobs",
+    "domain_name",
+    "frontend",
+)
 BOOTSTRAP_KEYS = ("ci", "database")
 
 
@@ -133,12 +157,17 @@ DEFAULT_PYTHON = CHOICES["python_version"][0]
 
 
 # What test_lint lints and type-checks: the lint groups of one Python version differ from
-# another's only by the version ruff and mypy target. Every group runs on the default
-# Python; each other version runs once per data layer, on the group with every feature
-# (a test checks the coverage).
+# another's only by the version ruff and mypy target, so each group's other options are
+# checked once, on one Python: the default, but for the groups with every feature, which
+# check the other versions, one each with and without the page (a test checks that each
+# version runs on each data layer).
+EVERY_FEATURE_PYTHON = dict(zip(CHOICES["frontend"], CHOICES["python_version"][1:], strict=True))
+
+
 def checks_lint(answers: Answers) -> bool:
     every_feature = all(answers[key] == "y" for key in FEATURE_KEYS)
-    return answers["python_version"] == DEFAULT_PYTHON or every_feature
+    python = EVERY_FEATURE_PYTHON[answers["frontend"]] if every_feature else DEFAULT_PYTHON
+    return answers["python_version"] == python
 
 
 LINT_CHECKS = [group for group in LINT_GROUPS if checks_lint(group.answers)]
@@ -170,6 +199,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "y",
         "use_background_jobs": "y",
         "domain_name": "api.example.com",
+        "frontend": "static",
         "ci": "github",
         "open_source_license": "MIT",
     },
@@ -180,6 +210,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "n",
         "use_background_jobs": "n",
         "domain_name": "",
+        "frontend": "none",
         "ci": "none",
         "open_source_license": "Apache-2.0",
     },
@@ -190,6 +221,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "y",
         "use_background_jobs": "n",
         "domain_name": "",
+        "frontend": "none",
         "ci": "none",
         "open_source_license": "Proprietary",
     },
@@ -200,6 +232,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "n",
         "use_background_jobs": "y",
         "domain_name": "",
+        "frontend": "none",
         "ci": "github",
         "open_source_license": "MIT",
     },
@@ -210,6 +243,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "y",
         "use_background_jobs": "y",
         "domain_name": "",
+        "frontend": "static",
         "ci": "github",
         "open_source_license": "MIT",
     },
@@ -220,6 +254,7 @@ SLOW_SUBSET: list[Answers] = [
         "use_s3_uploads": "n",
         "use_background_jobs": "y",
         "domain_name": "",
+        "frontend": "none",
         "ci": "github",
         "open_source_license": "Apache-2.0",
     },

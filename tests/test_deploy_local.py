@@ -6,7 +6,8 @@ In one rendered, committed project: the first deploy creates everything (bootstr
 included, then the environment as bootstrap's deploy role, with IAM enforced) and
 releases version 1; the app's flows pass under the roles Terraform wrote (iam_probe.py);
 a committed code change deploys again as an update (no bootstrap, a new version or task
-definition revision goes live); `make rollback-local` returns to the first release; a
+definition revision goes live, and with the page, its new release after the API);
+`make rollback-local` returns to the first release, the page's included; a
 migration that fails stops the next deploy at the migration step with nothing rolled
 forward. What is live is read from the emulator after each step, not from the command's
 output.
@@ -120,6 +121,37 @@ class Emulated:
             for service in described["services"]
         }
 
+    def page(self) -> tuple[str, list[str]]:
+        """The page's live release (the one its viewer-request function names), and the
+        releases its bucket records as having gone live, oldest first."""
+        cloudfront, s3 = self.client("cloudfront"), self.client("s3")
+        code = cloudfront.get_function(Name=f"{self.prefix}-page", Stage="LIVE")  # type: ignore[attr-defined]
+        text = code["FunctionCode"].read().decode()
+        live = text.split('var RELEASE = "', 1)[1].split('"', 1)[0]
+        history = json.loads(
+            s3.get_object(Bucket=self.page_bucket(), Key="releases.json")["Body"].read()
+        )  # type: ignore[attr-defined]
+        return live, history["releases"]
+
+    def page_bucket(self) -> str:
+        buckets = self.client("s3").list_buckets()["Buckets"]  # type: ignore[attr-defined]
+        (bucket,) = [b["Name"] for b in buckets if b["Name"].startswith(f"{self.prefix}-frontend-")]
+        return str(bucket)
+
+    def page_object(self, release: str, name: str) -> dict[str, str]:
+        found = self.client("s3").get_object(  # type: ignore[attr-defined]
+            Bucket=self.page_bucket(), Key=f"releases/{release}/{name}"
+        )
+        return {
+            "type": found["ContentType"],
+            "cache": found["CacheControl"],
+            "body": found["Body"].read().decode(),
+        }
+
+
+def revision(project: Path) -> str:
+    return git(project, "rev-parse", "--short=12", "HEAD").strip()
+
 
 def assert_flows_pass_with_the_deployed_roles_only(
     project: Path, env: dict[str, str], emulator: Emulated, answers: Answers
@@ -214,14 +246,33 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert set(released.values()) == {"1"}, released
     assert_flows_pass_with_the_deployed_roles_only(project, env, emulator, answers)
 
+    page = answers["frontend"] == "static"
+    first_revision = revision(project)
+    if page:
+        # The page went to its bucket as a release of its own, typed and cached right,
+        # and went live after the API; the distribution served it (emulated).
+        assert emulator.page() == (first_revision, [first_revision])
+        index = emulator.page_object(first_revision, "index.html")
+        assert index["type"] == "text/html; charset=utf-8"
+        assert index["cache"] == "no-cache"
+        script = emulator.page_object(first_revision, "app.js")
+        assert script["type"] == "text/javascript; charset=utf-8"
+        assert "Smoke check through the distribution" in first
+        assert "serve the release's index.html under its security policy" in first
+
     health = next(project.glob("src/*/api/health.py"))
     health.write_text(health.read_text() + "\n# A change that makes a new release.\n")
+    if page:
+        index_html = project / "frontend" / "index.html"
+        index_html.write_text(index_html.read_text() + "<!-- release two -->\n")
     commit(project, "Change")
     second = succeeded(project, env, "deploy-local")
     assert "reusing the emulator" in second
     assert "with IAM enforced" in second
     assert "first run" not in second
     assert set(emulator.live().values()) == {"2"}, second[-5000:]
+    if page:
+        assert emulator.page() == (revision(project), [first_revision, revision(project)])
 
     rolled_back = succeeded(project, env, "rollback-local")
     assert "previous" in rolled_back
@@ -229,6 +280,13 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert "Smoke check: GET /health/db" in rolled_back
     assert "(emulated in-process)" in rolled_back
     assert emulator.live() == released
+    if page:
+        second_revision = revision(project)
+        assert "release two" in emulator.page_object(second_revision, "index.html")["body"]
+        # Back with the API: the page's previous release is live again, and checked.
+        assert emulator.page() == (first_revision, [first_revision])
+        assert "Switching the page to its previous release" in rolled_back
+        assert "Smoke check through the distribution" in rolled_back
 
     if answers["database"] == "dynamodb":
         # Terraform owns the tables: no release step migrates anything.
@@ -247,3 +305,5 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert "table_that_does_not_exist" in output
     assert "nothing was rolled forward" in output
     assert emulator.live() == released, "a failed migration must leave the release serving"
+    if page:
+        assert emulator.page()[0] == first_revision, "and the page's release"

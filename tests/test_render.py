@@ -19,6 +19,7 @@ from tests.combinations import (
     INFRA_GROUPS,
     LINT_CHECKS,
     LINT_GROUPS,
+    RENDERED,
     SLOW_SUBSET,
     SUPPORTED,
     Answers,
@@ -61,6 +62,11 @@ PRESENT_ONLY_WHEN: list[tuple[dict[str, tuple[str, ...]], str]] = [
     ({"database": ("dynamodb",)}, "infra/modules/dynamodb/main.tf"),
     ({"database": DATABASE_SERVERS}, "infra/modules/database/main.tf"),
     ({"database": ("sqlite",)}, "infra/modules/efs/main.tf"),
+    # The page: its files, the distribution in front, and what serves it locally.
+    ({"frontend": ("static",)}, "frontend/index.html"),
+    ({"frontend": ("static",)}, "infra/modules/frontend/distribution.tf"),
+    ({"frontend": ("static",)}, "deploy/frontend.py"),
+    ({"frontend": ("static",)}, "emulator/edge.py"),
 ]
 
 
@@ -96,7 +102,7 @@ def _representative_digests(combination: str, root: Path, config: Path) -> dict[
     return digests(project)
 
 
-@pytest.mark.parametrize("answers", SUPPORTED, ids=combination_id)
+@pytest.mark.parametrize("answers", RENDERED, ids=combination_id)
 def test_combination_renders_clean(
     answers: Answers, render_root: Path, cookiecutter_config: Path
 ) -> None:
@@ -115,6 +121,10 @@ def test_combination_renders_clean(
         for condition, relative in PRESENT_ONLY_WHEN:
             wanted = all(answers[option] in values for option, values in condition.items())
             assert (project / relative).exists() == wanted, f"{relative} with {condition}"
+        # A web ACL fronts the distribution, or else the load balancer (an HTTP API
+        # cannot have one).
+        fronted = answers["frontend"] == "static" or answers["compute"] == "ecs"
+        assert (project / "infra/modules/waf/main.tf").exists() == fronted
         # Each variant file took its SQL sibling's place, or went.
         assert not list(project.rglob("*.dynamodb.*")), "variant files left"
 
@@ -140,6 +150,28 @@ def test_combination_renders_clean(
             )
     finally:
         shutil.rmtree(output)
+
+
+def test_the_license_changes_its_own_lines_alone(tmp_path: Path, cookiecutter_config: Path) -> None:
+    """What lets test_combination_renders_clean render each combination with one license
+    (RENDERED): every other file is the same whichever the license."""
+    trees = []
+    for license_name in CHOICES["open_source_license"]:
+        project = render(
+            {"open_source_license": license_name}, tmp_path / license_name, cookiecutter_config
+        )
+        trees.append(
+            {
+                path.relative_to(project).as_posix(): [
+                    line
+                    for line in path.read_text().splitlines()
+                    if not line.startswith("license =")
+                ]
+                for path in project.rglob("*")
+                if path.is_file() and path.name != "LICENSE"
+            }
+        )
+    assert all(tree == trees[0] for tree in trees)
 
 
 @pytest.mark.parametrize(
@@ -178,8 +210,8 @@ def test_free_text_with_quotes_and_unicode_renders_valid_files(
 
 
 def test_every_lint_group_is_checked_on_some_python() -> None:
-    """LINT_CHECKS lints each group's options on the default Python, each Python version
-    on each data layer, and every feature on each Python version."""
+    """LINT_CHECKS lints each group's options on some Python, and each Python version on
+    each data layer."""
 
     def options(group: Group) -> tuple[str, ...]:
         return lint_group(group.answers)[1:]  # all but the Python version

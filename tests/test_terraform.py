@@ -156,8 +156,30 @@ def test_environments_are_valid(
         infra,
         terraform_env,
     )
+    # The environments' roots are one template with another name in its strings (below):
+    # validating one validates the rest. Their values (terraform.tfvars) are the apply's.
+    validate(infra / "envs" / "dev", terraform_env)
+
+
+ENVIRONMENTS = TEMPLATE / "{{cookiecutter.project_slug}}" / "infra" / "envs"
+ROOT_FILES = ("main.tf", "outputs.tf", "variables.tf", "versions.tf")
+
+
+def test_every_environment_is_the_same_root_but_for_its_name() -> None:
+    """What lets test_environments_are_valid validate dev alone: each environment's root
+    is templates/env with its name, which is only ever a string's value or a comment."""
     for environment in ("dev", "prod"):
-        validate(infra / "envs" / environment, terraform_env)
+        for name in ROOT_FILES:
+            text = (ENVIRONMENTS / environment / name).read_text()
+            assert text == (
+                f'{{%- set environment = "{environment}" -%}}\n{{% include "env/{name}" %}}'
+            )
+    for name in ROOT_FILES:
+        for line in (TEMPLATE / "templates" / "env" / name).read_text().splitlines():
+            if "{{ environment }}" in line:
+                assert line.lstrip().startswith("#") or re.search(
+                    r'"[^"]*\{\{ environment \}\}[^"]*"', line
+                ), line
 
 
 # checkov takes seconds to start, about half of what one group's scan costs: it scans the

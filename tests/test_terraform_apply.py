@@ -225,7 +225,14 @@ def assert_browsers_may_call_and_upload(
             if b["Name"].startswith(f"{name}-uploads")
         ]
         (rule,) = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
-        assert rule["AllowedOrigins"] == [WEB_ORIGIN]
+        origins = set(rule["AllowedOrigins"])
+        assert WEB_ORIGIN in origins
+        if answers["frontend"] == "static":
+            # The page's own origin too: the distribution's name, or the domain's.
+            (page,) = origins - {WEB_ORIGIN}
+            assert page.startswith("https://"), origins
+        else:
+            assert origins == {WEB_ORIGIN}
         assert "POST" in rule["AllowedMethods"]
 
 
@@ -400,6 +407,126 @@ def assert_the_tables_are_protected(client: dict[str, Any], project: Path) -> No
         }, table
 
 
+def assert_the_page_is_fronted_by_cloudfront(
+    client: dict[str, Any], answers: Answers, project: Path, stack: dict[str, Any]
+) -> None:
+    """The page's bucket is private and read by the distribution alone; the API's path
+    patterns reach the API uncached with the secret header; the page's responses carry
+    its Content-Security-Policy, which admits the uploads bucket; the web ACL is on."""
+    name = f"{resource_prefix(project.name)}-dev"
+    facts = json.loads((project / "project.json").read_text())["frontend"]
+    cloudfront, s3 = boto3.client("cloudfront", **client), boto3.client("s3", **client)
+    distribution = cloudfront.get_distribution(Id=stack["distribution_id"])["Distribution"]
+    config = distribution["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]["Items"]}
+    page, api = origins["page"], origins["api"]
+    assert page["OriginAccessControlId"]
+    assert page["DomainName"].startswith(f"{stack['frontend_bucket']}.s3.")
+    default = config["DefaultCacheBehavior"]
+    assert default["TargetOriginId"] == "page"
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    (association,) = default["FunctionAssociations"]["Items"]
+    assert association["EventType"] == "viewer-request"
+    assert association["FunctionARN"].endswith(f"function/{stack['frontend_function_name']}")
+    behaviours = config["CacheBehaviors"]["Items"]
+    assert [behaviour["PathPattern"] for behaviour in behaviours] == facts["api_paths"]
+    for behaviour in behaviours:
+        assert behaviour["TargetOriginId"] == "api"
+        assert behaviour["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # disabled
+        assert "POST" in behaviour["AllowedMethods"]["Items"]
+    assert config["Logging"]["Enabled"]
+    assert config["Logging"]["Bucket"].startswith(f"{name}-cdn-logs-")
+    assert config["WebACLId"].startswith("arn:aws:wafv2:us-east-1:")
+
+    policy_id = default["ResponseHeadersPolicyId"]
+    headers = cloudfront.get_response_headers_policy(Id=policy_id)["ResponseHeadersPolicy"]
+    security = headers["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "${" not in csp
+    if answers["use_s3_uploads"] == "y":
+        uploads = f"https://{name}-uploads-123456789012.s3.us-east-1.amazonaws.com"
+        assert uploads in csp.split("connect-src", 1)[1].split(";", 1)[0]
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+
+    bucket_policy = json.loads(s3.get_bucket_policy(Bucket=stack["frontend_bucket"])["Policy"])
+    (reader,) = [st for st in bucket_policy["Statement"] if st["Effect"] == "Allow"]
+    assert reader["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert reader["Condition"]["StringEquals"]["AWS:SourceArn"] == distribution["ARN"]
+    blocked = s3.get_public_access_block(Bucket=stack["frontend_bucket"])
+    assert all(blocked["PublicAccessBlockConfiguration"].values())
+
+    (header,) = api["CustomHeaders"]["Items"]
+    if answers["compute"] == "ecs":
+        assert_only_cloudfront_reaches_the_load_balancer(client, name, api, header)
+    else:
+        assert api["DomainName"].endswith(".execute-api.us-east-1.amazonaws.com")
+        assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    acl = web_acl(client, "us-east-1", "CLOUDFRONT", name)
+    assert acl["DefaultAction"] == {"Allow": {}}
+
+
+def assert_only_cloudfront_reaches_the_load_balancer(
+    client: dict[str, Any], name: str, origin: dict[str, Any], header: dict[str, str]
+) -> None:
+    """Its security group admits CloudFront's origin-facing prefix list on one port and
+    nothing else; its listener refuses what lacks the distribution's secret header."""
+    ec2, elb = boto3.client("ec2", **client), boto3.client("elbv2", **client)
+    (balancer,) = elb.describe_load_balancers()["LoadBalancers"]
+    (group_id,) = balancer["SecurityGroups"]
+    (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    (permission,) = group["IpPermissions"]
+    assert permission["IpRanges"] == []
+    assert permission.get("Ipv6Ranges", []) == []
+    (prefix_list,) = permission["PrefixListIds"]
+    cloudfront_list = ec2.describe_managed_prefix_lists(
+        Filters=[
+            {
+                "Name": "prefix-list-name",
+                "Values": ["com.amazonaws.global.cloudfront.origin-facing"],
+            }
+        ]
+    )["PrefixLists"][0]
+    assert prefix_list["PrefixListId"] == cloudfront_list["PrefixListId"]
+    https = origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert permission["FromPort"] == permission["ToPort"] == (443 if https else 80)
+    (listener,) = [
+        listener
+        for listener in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])[
+            "Listeners"
+        ]
+        if listener["Port"] == permission["FromPort"]
+    ]
+    (refusal,) = listener["DefaultActions"]
+    assert refusal["FixedResponseConfig"]["StatusCode"] == "403"
+    rules = elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+    (forward,) = [rule for rule in rules if not rule["IsDefault"]]
+    (condition,) = forward["Conditions"]
+    assert condition["HttpHeaderConfig"]["HttpHeaderName"] == header["HeaderName"]
+    assert condition["HttpHeaderConfig"]["Values"] == [header["HeaderValue"]]
+    assert len(header["HeaderValue"]) >= 32
+    assert forward["Actions"][0]["Type"] == "forward"
+
+
+def web_acl(client: dict[str, Any], region: str, scope: str, name: str) -> dict[str, Any]:
+    """The environment's web ACL: a rate limit on the password routes before AWS's managed
+    rule groups, its requests logged with the Authorization header redacted."""
+    wafv2 = boto3.client("wafv2", **{**client, "region_name": region})
+    (summary,) = [acl for acl in wafv2.list_web_acls(Scope=scope)["WebACLs"] if acl["Name"] == name]
+    acl: dict[str, Any] = wafv2.get_web_acl(Name=name, Scope=scope, Id=summary["Id"])["WebACL"]
+    rules = sorted(acl["Rules"], key=lambda rule: rule["Priority"])
+    limit = rules[0]["Statement"]["RateBasedStatement"]
+    match = limit["ScopeDownStatement"]["ByteMatchStatement"]
+    assert match["PositionalConstraint"] == "STARTS_WITH"
+    assert match["SearchString"] in (b"/api/v1/auth/", "/api/v1/auth/")
+    managed = [rule["Statement"]["ManagedRuleGroupStatement"]["Name"] for rule in rules[1:]]
+    assert "AWSManagedRulesCommonRuleSet" in managed
+    assert "AWSManagedRulesKnownBadInputsRuleSet" in managed
+    logging = wafv2.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
+    assert logging["RedactedFields"] == [{"SingleHeader": {"Name": "authorization"}}]
+    return acl
+
+
 def function_zip(directory: Path) -> Path:
     """What `make package` would build; moto stores the code but never runs it."""
     path = directory / "lambda.zip"
@@ -449,6 +576,8 @@ def test_dev_environment_applies_on_the_emulator(
             tfvars.append(f'package_path = "{function_zip(tmp_path)}"')
             if answers["python_version"] != "3.11":
                 tfvars.append("lambda_snap_start = true")  # prod's setting
+        if answers["compute"] == "ecs" or answers["frontend"] == "static":
+            tfvars.append("waf_enabled = true")  # prod's setting
         domain = json.loads((project / "project.json").read_text())["domain"]
         if domain:  # a real account has the zone before the first deploy
             zone = domain["hosted_zone"]
@@ -482,9 +611,19 @@ def test_dev_environment_applies_on_the_emulator(
             assert_the_tables_are_protected(client, project)
         if not has_vpc(answers):
             assert boto3.client("ec2", **client).describe_nat_gateways()["NatGateways"] == []
+        stack = json.loads(terraform(dev, terraform_env, "output", "-json", "stack"))
         if answers["database"] == "sqlite":
-            stack = json.loads(terraform(dev, terraform_env, "output", "-json", "stack"))
             assert_sqlite_has_one_task_that_migrates_first(client, project.name, stack)
+        if answers["frontend"] == "static":
+            assert_the_page_is_fronted_by_cloudfront(client, answers, project, stack)
+        elif answers["compute"] == "ecs":
+            name = f"{resource_prefix(project.name)}-dev"
+            acl = web_acl(client, "us-east-1", "REGIONAL", name)
+            wafv2 = boto3.client("wafv2", **client)
+            resources = wafv2.list_resources_for_web_acl(
+                WebACLArn=acl["ARN"], ResourceType="APPLICATION_LOAD_BALANCER"
+            )["ResourceArns"]
+            assert len(resources) == 1
         terraform(dev, terraform_env, "destroy", "-auto-approve", "-var-file=test.tfvars")
         if answers["database"] in DATABASE_SERVERS:
             assert_only_restorable_snapshots_remain(

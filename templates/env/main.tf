@@ -14,6 +14,23 @@ provider "aws" {
   }
 }
 
+{%- if cookiecutter.frontend == "static" %}
+
+# CloudFront's certificate and web ACL are made in us-east-1, whatever the region.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = {
+      Project     = local.facts.name
+      Environment = "{{ environment }}"
+      ManagedBy   = "terraform"
+    }
+  }
+}
+{%- endif %}
+
 locals {
   facts = jsondecode(file("${path.module}/../../../project.json"))
 
@@ -24,6 +41,12 @@ locals {
 
 module "stack" {
   source = "../../modules/stack"
+{%- if cookiecutter.frontend == "static" %}
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+{%- endif %}
 
   name         = "${local.facts.prefix}-{{ environment }}"
   environment  = "{{ environment }}"
@@ -59,6 +82,16 @@ module "stack" {
 {%- endif %}
 
   cors_allowed_origins = var.cors_allowed_origins
+{%- if ecs or cookiecutter.frontend == "static" %}
+  waf_enabled          = var.waf_enabled
+{%- endif %}
+{%- if cookiecutter.frontend == "static" %}
+
+  frontend = {
+    api_paths               = local.facts.frontend.api_paths
+    content_security_policy = local.facts.frontend.content_security_policy
+  }
+{%- endif %}
 
   domain_name      = local.domain_name
   hosted_zone_name = local.hosted_zone_name

@@ -79,6 +79,13 @@ variable "cors_allowed_origins" {
   type        = list(string)
   description = "Browser origins (scheme://host[:port]) that may call the API (the app's CORS_ORIGINS){% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (its CORS rule){% endif %}, e.g. [\"https://app.example.com\"]."
 }
+{%- if ecs or cookiecutter.frontend == "static" %}
+
+variable "waf_enabled" {
+  type        = bool
+  description = "A WAF web ACL in front of the {% if cookiecutter.frontend == "static" %}distribution{% else %}load balancer{% endif %} (AWS managed rules, a rate limit on the password routes)."
+}
+{%- endif %}
 
 {%- if ecs %}
 

@@ -7,6 +7,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+{%- if cookiecutter.frontend == "static" %}
+
+from deploy.frontend import Frontend
+{%- endif %}
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS_FILE = "project.json"
@@ -42,6 +46,9 @@ class Project:
     architecture: Architecture  # the CPU the API runs on
     hosted_zone: str | None  # the Route 53 zone of the API's domain; None: no domain
     environments: tuple[Environment, ...]
+{%- if cookiecutter.frontend == "static" %}
+    frontend: Frontend
+{%- endif %}
 
     @classmethod
     def load(cls, root: Path = ROOT) -> Project:
@@ -59,6 +66,9 @@ class Project:
             architecture=facts["architecture"],
             hosted_zone=(facts["domain"] or {}).get("hosted_zone"),
             environments=tuple(facts["environments"]),
+{%- if cookiecutter.frontend == "static" %}
+            frontend=Frontend.from_facts(root, facts["frontend"]),
+{%- endif %}
         )
 {%- if cookiecutter.database != "dynamodb" %}
 

@@ -10,6 +10,11 @@ read by both versions alike.
 - ECS: the image tagged with the git revision must be in ECR; Terraform registers new
   task definition revisions; the services move to them and must become stable
   (deploy/services.py).
+{%- if cookiecutter.frontend == "static" %}
+- The page: built before anything changes, uploaded as releases/<revision>/ once
+  Terraform has applied, made live after the API's smoke check, and checked through the
+  distribution; a failure there moves the page and the API back (deploy/frontend.py).
+{%- endif %}
 
 Where the release's code runs (the smoke check, the image push) is the target's runtime
 (deploy/runtime.py): AWS, or this machine beside the emulator.
@@ -25,6 +30,11 @@ moves it back: whichever step fails, the previous version keeps serving.
 - ECS: the image tagged with the git revision must be in ECR; Terraform registers new
   task definition revisions; the migration task runs once; the services move to the new
   revisions and must become stable (deploy/services.py).
+{%- if cookiecutter.frontend == "static" %}
+- The page: built before anything changes, uploaded as releases/<revision>/ once
+  Terraform has applied, made live after the API's smoke check, and checked through the
+  distribution; a failure there moves the page and the API back (deploy/frontend.py).
+{%- endif %}
 
 Where the release's code runs (the migration, the smoke check, the image push) is the
 target's runtime (deploy/runtime.py): AWS, or this machine beside the emulator.
@@ -43,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deploy import functions, package{% if cookiecutter.database != "dynamodb" %}, rds_ca{% endif %}, services
+from deploy import {% if cookiecutter.frontend == "static" %}frontend, {% endif %}functions, package{% if cookiecutter.database != "dynamodb" %}, rds_ca{% endif %}, services
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
 from deploy.local import LocalEmulator
@@ -130,6 +140,11 @@ def deploy(target: Target, *, confirmed: bool) -> None:
         variables["package_path"] = str(zip_path)
     else:
         variables["image_tag"] = revision
+{%- if cookiecutter.frontend == "static" %}
+    with step("Building the page"):
+        page = frontend.build(project.frontend, project.root)
+        say(f"    {len(page)} files in {project.frontend.output_dir.relative_to(project.root)}")
+{%- endif %}
     with step("Terraform init"):
         target.init_terraform(bucket)
     with step(f"Terraform apply ({environment})"):
@@ -137,10 +152,19 @@ def deploy(target: Target, *, confirmed: bool) -> None:
         stack = target.stack()
     with step("Checking the JWT signing key"):
         ensure_signing_key(target.aws, stack["jwt_secret_arn"])
+{%- if cookiecutter.frontend == "static" %}
+    with step(f"Uploading the page as release {revision} (not live yet)"):
+        frontend.upload(target.aws, stack["frontend_bucket"], revision, project.frontend, page)
+        say(f"    s3://{stack['frontend_bucket']}/{frontend.RELEASES}/{revision}/")
+{%- endif %}
     if project.compute == "lambda":
-        release_functions(target, stack)
+        released, move_back = release_functions(target, stack)
     else:
-        release_services(target, stack)
+        released, move_back = release_services(target, stack)
+    smoke_check(target, stack, released, move_back)
+{%- if cookiecutter.frontend == "static" %}
+    release_page(target, stack, revision, move_back)
+{%- endif %}
     say(f"\nDeployed {revision} to {environment}: {stack['url']}")
 
 
@@ -165,7 +189,13 @@ def described(versions: Mapping[str, str]) -> str:
     return ", ".join(f"{role} v{version}" for role, version in versions.items())
 
 
-def release_functions(target: Target, stack: Mapping[str, Any]) -> None:
+MoveBack = Callable[[], str]
+
+
+def release_functions(
+    target: Target, stack: Mapping[str, Any]
+) -> tuple[Mapping[str, str], MoveBack]:
+    """Moves the live aliases to new versions; returns them, and how to move back."""
 {%- if cookiecutter.database == "dynamodb" %}
     aws, names = target.aws, stack["function_names"]
 {%- else %}
@@ -189,10 +219,13 @@ def release_functions(target: Target, stack: Mapping[str, Any]) -> None:
         functions.point_live(aws, names, serving)
         return f"live is back on {described(serving)}"
 
-    smoke_check(target, stack, versions, move_back)
+    return versions, move_back
 
 
-def release_services(target: Target, stack: Mapping[str, Any]) -> None:
+def release_services(
+    target: Target, stack: Mapping[str, Any]
+) -> tuple[Mapping[str, str], MoveBack]:
+    """Rolls the services to new revisions; returns them, and how to move back."""
 {%- if cookiecutter.database == "dynamodb" %}
     aws, cluster = target.aws, stack["cluster_name"]
 {%- else %}
@@ -227,25 +260,65 @@ def release_services(target: Target, stack: Mapping[str, Any]) -> None:
         services.roll(aws, cluster, serving)
         return f"the services are back on {described_revisions(serving)}"
 
-    smoke_check(target, stack, new, move_back)
+    return new, move_back
 
 
 def smoke_check(
     target: Target,
     stack: Mapping[str, Any],
     released: Mapping[str, str],
-    move_back: Callable[[], str] | None = None,
+    move_back: MoveBack | None = None,
 ) -> None:
     """GET /health/db of the `released` versions or revisions; on failure `move_back`
     returns traffic to the previous release and says where it is."""
-    with step("Smoke check: GET /health/db"):
+    checked("Smoke check: GET /health/db", lambda: target.runtime.smoke(stack, released), move_back)
+
+
+def checked(name: str, check: Callable[[], object], move_back: MoveBack | None) -> None:
+    """The step `name`: says what `check` returns; if it fails, `move_back` runs first."""
+    with step(name):
         try:
-            say(f"    {target.runtime.smoke(stack, released)}")
+            say(f"    {check()}")
         except StepError as failure:
             if move_back is None:
                 raise
             raise StepError(f"{failure}\n    {move_back()}") from None
 
+{%- if cookiecutter.frontend == "static" %}
+
+
+def release_page(
+    target: Target, stack: Mapping[str, Any], release: str, move_api_back: MoveBack
+) -> None:
+    """Makes `release` the page's live one; if the page or the API then fails through
+    the distribution, both go back."""
+    aws, root = target.aws, target.project.root
+    bucket, function = stack["frontend_bucket"], stack["frontend_function_name"]
+    releases = frontend.history(aws, bucket)
+    serving = releases[-1] if releases else None
+    with step(f"Switching the page to release {release}"):
+        say(f"    {serving or 'no release yet'} -> {release}")
+        frontend.switch(aws, root, function, release)
+
+    def move_back() -> str:
+        if serving is None:
+            return f"the page stays on {release}, its first release; {move_api_back()}"
+        frontend.switch(aws, root, function, serving)
+        return f"the page is back on {serving}; {move_api_back()}"
+
+    check_page(target, stack, frontend.stored_index(aws, bucket, release), move_back)
+    frontend.record(aws, bucket, [*(known for known in releases if known != release), release])
+
+
+def check_page(
+    target: Target, stack: Mapping[str, Any], index: bytes, move_back: MoveBack | None = None
+) -> None:
+    checked(
+        "Smoke check through the distribution: the page, and the API's paths",
+        lambda: target.runtime.check_page(stack, index),
+        move_back,
+    )
+{%- endif %}
 {%- if cookiecutter.database != "dynamodb" %}
 
 
@@ -264,9 +337,11 @@ def described_revisions(revisions: Mapping[str, str]) -> str:
 
 
 def rollback(target: Target, *, confirmed: bool) -> None:
-    """Back to the previous Lambda versions or task definition revisions. Migrations are
-    not undone: the previous code must work with the current schema (expand, then
-    contract, over two releases)."""
+    """Back to the previous Lambda versions or task definition revisions{% if cookiecutter.frontend == "static" %}, and the page
+    to its previous release{% endif %}.{% if cookiecutter.database != "dynamodb" %}
+
+    Migrations are not undone: the previous code must work with the current schema
+    (expand, then contract, over two releases).{% endif %}"""
     with step(f"Checking before anything changes ({target.environment})"):
         confirm(target.environment, confirmed)
         bucket = check_account(target)
@@ -287,6 +362,23 @@ def rollback(target: Target, *, confirmed: bool) -> None:
             say(f"    {described_revisions(serving)} -> {described_revisions(earlier)}")
             services.roll(aws, cluster, earlier)
     smoke_check(target, stack, earlier)
+{%- if cookiecutter.frontend == "static" %}
+    rollback_page(target, stack)
+
+
+def rollback_page(target: Target, stack: Mapping[str, Any]) -> None:
+    """The page's release before the live one goes live again."""
+    aws, bucket = target.aws, stack["frontend_bucket"]
+    releases = frontend.history(aws, bucket)
+    if len(releases) < 2:
+        say(f"    the page has no earlier release: it stays on {', '.join(releases) or 'none'}")
+        return
+    with step("Switching the page to its previous release"):
+        say(f"    {releases[-1]} -> {releases[-2]}")
+        frontend.switch(aws, target.project.root, stack["frontend_function_name"], releases[-2])
+        frontend.record(aws, bucket, releases[:-1])
+    check_page(target, stack, frontend.stored_index(aws, bucket, releases[-2]))
+{%- endif %}
 
 
 def image(target: Target) -> str:

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from deploy import functions, quotas, services, smoke
+from deploy import {% if cookiecutter.frontend == "static" %}frontend, {% endif %}functions, quotas, services, smoke
 from deploy.aws import Aws
 from deploy.local import LocalEmulator
 from deploy.project import Environment, Project
-from deploy.steps import {% if cookiecutter.database != "dynamodb" %}StepError, {% endif %}run, say, step
+from deploy.steps import {% if cookiecutter.database != "dynamodb" or cookiecutter.frontend == "static" %}StepError, {% endif %}run, say, step
 
 # Docker's names for project.json's architectures.
 IMAGE_PLATFORMS = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
@@ -44,6 +44,12 @@ class Runtime(Protocol):
 
     def push_image(self, repository_uri: str, reference: str, revision: str) -> None:
         """Puts the image for `revision` in the repository."""
+{%- if cookiecutter.frontend == "static" %}
+
+    def check_page(self, stack: Mapping[str, Any], index: bytes) -> str:
+        """Through the distribution: the page serves `index` (the live release's
+        index.html) with its security headers, and the API's paths reach the API."""
+{%- endif %}
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,17 @@ class AwsRuntime:
 
     def smoke(self, stack: Mapping[str, Any], serving: Mapping[str, str]) -> dict[str, Any]:
         return smoke.check(stack["url"])
+{%- if cookiecutter.frontend == "static" %}
+
+    def check_page(self, stack: Mapping[str, Any], index: bytes) -> str:
+        # stack["url"] is the distribution's: smoke() has reached the API through it.
+        base = stack["url"].rstrip("/")
+
+        def get(path: str) -> frontend.Fetched:
+            return smoke.fetch(base + path)
+
+        return smoke.retried(lambda: frontend.check_page(get, index))
+{%- endif %}
 
     def push_image(self, repository_uri: str, reference: str, revision: str) -> None:
         platform = IMAGE_PLATFORMS[self.project.architecture]
@@ -138,6 +155,24 @@ class EmulatedRuntime:
         app = serving[stack["service_name"]]
         container = services.container(self.aws, app, "app")
         return self.local.run_step(self.aws, "asgi-smoke", env_list(container["environment"]))
+
+{%- if cookiecutter.frontend == "static" %}
+
+    def check_page(self, stack: Mapping[str, Any], index: bytes) -> str:
+        from emulator.edge import EmulatedDistribution
+
+        self.local.emulated.append(
+            "the distribution (its function run in V8, the page read from its bucket)"
+        )
+        distribution = EmulatedDistribution(
+            self.aws.client("cloudfront"), self.aws.client("s3"), stack["distribution_id"]
+        )
+        page = frontend.check_page(distribution.get, index)
+        api = distribution.get(smoke.PATH)
+        if api.status:  # a custom origin is not fetched: the page's bucket answered
+            raise StepError(f"{smoke.PATH} went to the page's bucket, not the API")
+        return f"{page}; {smoke.PATH} goes to {api.origin}"
+{%- endif %}
 
     def push_image(self, repository_uri: str, reference: str, revision: str) -> None:
         repository = repository_uri.split("/", 1)[1]

@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextvars
 import functools
 import importlib
+import inspect
 import json
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def moto(module: str) -> Any:
@@ -119,15 +121,26 @@ def patch_rds_parameter_source() -> None:
 
 
 def patch_security_group_rule_description() -> None:
-    """Security group rules that reference a group lose their description (a diff on every
-    plan): kept.
+    """Security group rules that reference a group or a prefix list lose their description
+    (a diff on every plan): kept.
     """
     security_groups = moto("ec2.models.security_groups")
+    rule_init = security_groups.SecurityGroupRule.__init__
+
+    def with_prefix_list(self: Any, *args: Any, **kwargs: Any) -> None:
+        rule_init(self, *args, **kwargs)
+        given = inspect.signature(rule_init).bind(self, *args, **kwargs).arguments
+        self.prefix_list = given.get("prefix_list_id") or {}
 
     def description(self: Any) -> str | None:
-        found: str | None = self.ip_range.get("Description") or self.source_group.get("Description")
+        found: str | None = (
+            self.ip_range.get("Description")
+            or self.source_group.get("Description")
+            or getattr(self, "prefix_list", {}).get("Description")
+        )
         return found
 
+    security_groups.SecurityGroupRule.__init__ = with_prefix_list
     security_groups.SecurityGroupRule.description = property(description)
 
 
@@ -316,15 +329,18 @@ def patch_permissions_boundary_condition() -> None:
 
 
 def patch_signature_of_empty_bodies() -> None:
-    """With IAM enforced, moto checks the signature of a GET, HEAD or DELETE without a body
-    (Lambda, API Gateway and the other REST APIs) over its parsed parameters instead of the
-    empty payload the client signed, and refuses it: checked over the payload as sent."""
+    """With IAM enforced, moto checks the signature of a request without a body (a GET,
+    HEAD or DELETE of Lambda, API Gateway and the other REST APIs, CloudFront's
+    PublishFunction) over its parsed parameters instead of the empty payload the client
+    signed, and refuses it: checked over the payload as sent."""
     access_control = moto("iam.access_control")
     create_aws_request = access_control.IAMRequestBase._create_aws_request
 
     def as_signed(self: Any) -> Any:
         request = create_aws_request(self)
-        if not self._body and self._method in ("GET", "HEAD", "DELETE"):
+        # A POST to "/" is a query-protocol call (STS, SQS), whose parameters are its body.
+        rest_post = self._method == "POST" and urlsplit(self._path).path != "/"
+        if not self._body and (self._method in ("GET", "HEAD", "DELETE") or rest_post):
             request.data = b""
         return request
 
@@ -380,6 +396,182 @@ def patch_s3_action_names() -> None:
             self._action = f"s3:{action}"
 
     access_control.S3IAMRequest.__init__ = with_iam_action
+{%- if cookiecutter.frontend == "static" %}
+
+
+def patch_cloudfront_functions() -> None:
+    """CloudFront functions have one stage and no UpdateFunction or PublishFunction
+    (Terraform's `publish` and `make deploy`'s release switch need them): a LIVE stage,
+    which publishing copies the DEVELOPMENT stage into.
+    """
+    models, responses, urls = (
+        moto("cloudfront.models"),
+        moto("cloudfront.responses"),
+        moto("cloudfront.urls"),
+    )
+    publish_path = "{0}/2020-05-31/function/(?P<function_name>[^/]+)/publish$"
+    urls.url_paths[publish_path] = responses.CloudFrontResponse.dispatch
+
+    def summary(function: Any, stage: str) -> dict[str, Any]:
+        if stage != "LIVE":
+            return function.function_summary  # type: ignore[no-any-return]
+        if function.live is None:
+            raise models.NoSuchFunctionExists(function.name)
+        return {
+            **function.function_summary,
+            "Status": "DEPLOYED",
+            "FunctionConfig": function.live["config"],
+            "FunctionMetadata": {
+                **function.function_summary["FunctionMetadata"],
+                "Stage": "LIVE",
+            },
+        }
+
+    def function(self: Any) -> Any:
+        return self.backend.describe_function(name=self._get_param("Name"))
+
+    def describe_function(self: Any) -> Any:
+        found, stage = function(self), self._get_param("Stage") or "DEVELOPMENT"
+        etag = found.live["etag"] if stage == "LIVE" and found.live else found.etag
+        return responses.ActionResult({"FunctionSummary": summary(found, stage), "ETag": etag})
+
+    def get_function(self: Any) -> Any:
+        found, stage = function(self), self._get_param("Stage") or "DEVELOPMENT"
+        summary(found, stage)  # a function never published has no LIVE stage
+        live = stage == "LIVE"
+        return responses.ActionResult(
+            {
+                "FunctionCode": found.live["code"] if live else found.code,
+                "ETag": found.live["etag"] if live else found.etag,
+                "ContentType": "application/octet-stream",
+            }
+        )
+
+    def update_function(self: Any) -> Any:
+        found = function(self)
+        found.config = self._get_param("FunctionConfig", {})
+        found.code = self._get_param("FunctionCode")
+        found.etag = models.random_id()
+        found.last_modified_time = models.utcnow()
+        return responses.ActionResult(
+            {"FunctionSummary": found.function_summary, "ETag": found.etag}
+        )
+
+    def publish_function(self: Any) -> Any:
+        found = function(self)
+        found.live = {"code": found.code, "config": found.config, "etag": models.random_id()}
+        return responses.ActionResult({"FunctionSummary": summary(found, "LIVE")})
+
+    models.CloudFrontFunction.live = None
+    responses.CloudFrontResponse.describe_function = describe_function
+    responses.CloudFrontResponse.get_function = get_function
+    responses.CloudFrontResponse.update_function = update_function
+    responses.CloudFrontResponse.publish_function = publish_function
+
+
+def patch_cloudfront_response_headers_policies() -> None:
+    """CloudFront has no response headers policies: a store for their configurations."""
+    models, responses, urls = (
+        moto("cloudfront.models"),
+        moto("cloudfront.responses"),
+        moto("cloudfront.urls"),
+    )
+    for path in ("$", "/(?P<policy_id>[^/]+)$", "/(?P<policy_id>[^/]+)/config$"):
+        urls.url_paths["{0}/2020-05-31/response-headers-policy" + path] = (
+            responses.CloudFrontResponse.dispatch
+        )
+    policies: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def stored(self: Any) -> dict[str, Any]:
+        key = (self.current_account, self._get_param("Id"))
+        if key not in policies:
+            raise moto("cloudfront.exceptions").CloudFrontException(
+                "NoSuchResponseHeadersPolicy", "The response headers policy does not exist."
+            )
+        return policies[key]
+
+    def saved(self: Any, policy_id: str) -> Any:
+        policy = policies[(self.current_account, policy_id)] = {
+            "Id": policy_id,
+            "LastModifiedTime": models.utcnow(),
+            "ResponseHeadersPolicyConfig": self._get_param("ResponseHeadersPolicyConfig"),
+            "ETag": models.random_id(),
+        }
+        return policy
+
+    def result(policy: dict[str, Any], **extra: Any) -> Any:
+        body = {key: value for key, value in policy.items() if key != "ETag"}
+        return responses.ActionResult(
+            {"ResponseHeadersPolicy": body, "ETag": policy["ETag"], **extra}
+        )
+
+    def create(self: Any) -> Any:
+        policy = saved(self, str(models.random.uuid4()))
+        path = f"2020-05-31/response-headers-policy/{policy['Id']}"
+        location = f"https://cloudfront.amazonaws.com/{path}"
+        return result(policy, Location=location)
+
+    def get(self: Any) -> Any:
+        return result(stored(self))
+
+    def get_config(self: Any) -> Any:
+        policy = stored(self)
+        return responses.ActionResult(
+            {
+                "ResponseHeadersPolicyConfig": policy["ResponseHeadersPolicyConfig"],
+                "ETag": policy["ETag"],
+            }
+        )
+
+    def update(self: Any) -> Any:
+        return result(saved(self, stored(self)["Id"]))
+
+    def delete(self: Any) -> Any:
+        stored(self)
+        del policies[(self.current_account, self._get_param("Id"))]
+        return responses.EmptyResult()
+
+    responses.CloudFrontResponse.create_response_headers_policy = create
+    responses.CloudFrontResponse.get_response_headers_policy = get
+    responses.CloudFrontResponse.get_response_headers_policy_config = get_config
+    responses.CloudFrontResponse.update_response_headers_policy = update
+    responses.CloudFrontResponse.delete_response_headers_policy = delete
+
+
+def patch_cloudfront_distribution_fields() -> None:
+    """CloudFront distributions drop their behaviours' function associations and their
+    origins' origin access control, return legacy forwarded values beside a cache policy,
+    the default certificate beside an ACM one and an SNI method beside the default
+    certificate (a diff on every plan): as AWS returns them.
+    """
+    models = moto("cloudfront.models")
+    behaviour_init = models.DefaultCacheBehaviour.__init__
+    origin_init = models.Origin.__init__
+    certificate_init = models.ViewerCertificate.__init__
+
+    def behaviour(self: Any, config: dict[str, Any]) -> None:
+        behaviour_init(self, config)
+        self.function_associations = config.get("FunctionAssociations") or {"Quantity": 0}
+        if config.get("CachePolicyId"):
+            self.forwarded_values = None
+
+    def origin(self: Any, config: dict[str, Any]) -> None:
+        origin_init(self, config)
+        self.origin_access_control_id = config.get("OriginAccessControlId") or ""
+
+    def certificate(self: Any, config: dict[str, Any]) -> None:
+        certificate_init(self, config)
+        # Left out of the request when false; a certificate of one's own means it is.
+        default = config.get("CloudFrontDefaultCertificate")
+        if default is None:
+            default = not (config.get("ACMCertificateArn") or config.get("IAMCertificateId"))
+        self.cloud_front_default_certificate = default in (True, "true")
+        self.ssl_support_method = config.get("SSLSupportMethod")
+
+    models.DefaultCacheBehaviour.__init__ = behaviour
+    models.Origin.__init__ = origin
+    models.ViewerCertificate.__init__ = certificate
+{%- endif %}
 
 
 PATCHES = (
@@ -400,6 +592,11 @@ PATCHES = (
     patch_permissions_boundary_condition,
     patch_s3_action_names,
     patch_lambda_snap_start,
+{%- if cookiecutter.frontend == "static" %}
+    patch_cloudfront_functions,
+    patch_cloudfront_response_headers_policies,
+    patch_cloudfront_distribution_fields,
+{%- endif %}
 )
 
 

@@ -13,11 +13,15 @@ from emulator import ACCOUNT_CREDENTIALS, Credentials
 # The file each override goes in (Terraform merges `*_override.tf` into its siblings).
 OVERRIDE_FILE = "emulator_override.tf"
 
-# Every service the generated Terraform calls (`elbv2` is the key for aws_lb*).
+# Every service the generated Terraform calls (`elbv2` is the key for aws_lb*; `wafv2`
+# where a web ACL fronts the load balancer or the distribution).
 SERVICES = (
     "acm",
     "apigatewayv2",
     "appautoscaling",
+{%- if cookiecutter.frontend == "static" %}
+    "cloudfront",
+{%- endif %}
     "cloudwatch",
 {%- if cookiecutter.database == "dynamodb" %}
     "dynamodb",
@@ -40,6 +44,7 @@ SERVICES = (
     "sns",
     "sqs",
     "sts",
+    "wafv2",
 )
 
 
@@ -126,7 +131,24 @@ def credential_lines(credentials: Credentials) -> list[str]:
     return lines
 
 
-def provider_override(url: str, credentials: Credentials = ACCOUNT_CREDENTIALS) -> str:
+{%- if cookiecutter.frontend == "static" %}
+
+
+# The roots' providers: the region's, and us-east-1's (CloudFront's certificate and WAF).
+PROVIDER_ALIASES = (None, "us_east_1")
+{%- else %}
+
+
+PROVIDER_ALIASES = (None,)
+{%- endif %}
+
+
+def provider_override(
+    url: str,
+    credentials: Credentials = ACCOUNT_CREDENTIALS,
+    aliases: tuple[str | None, ...] = PROVIDER_ALIASES,
+) -> str:
+    """Every provider of a root (`aliases`) pointed at the emulator."""
     endpoints = "\n".join(f'    {service} = "{url}"' for service in SERVICES)
     arguments = [
         *credential_lines(credentials),
@@ -134,14 +156,18 @@ def provider_override(url: str, credentials: Credentials = ACCOUNT_CREDENTIALS) 
         "skip_metadata_api_check     = true",
         "s3_use_path_style           = true",
     ]
-    return (
-        "# Every call to the emulator on loopback, with the emulator's credentials (the\n"
-        "# region and default tags stay the root's own).\n"
+    blocks = [
         'provider "aws" {\n'
+        + (f'  alias = "{alias}"\n' if alias else "")
         + "".join(f"  {line}\n" for line in arguments)
         + "\n  endpoints {\n"
         + endpoints
         + "\n  }\n}\n"
+        for alias in aliases
+    ]
+    return (
+        "# Every call to the emulator on loopback, with the emulator's credentials (the\n"
+        "# region and default tags stay the root's own).\n" + "\n".join(blocks)
     )
 
 
@@ -162,8 +188,8 @@ def backend_config(url: str, bucket: str, credentials: Credentials = ACCOUNT_CRE
 def point_at_emulator(infra: Path, url: str) -> None:
     """Write the emulator's override files into a rendered project's infra/: the provider
     into bootstrap and envs/dev, the pinned attributes into the modules that have them."""
-    for root in (infra / "bootstrap", infra / "envs" / "dev"):
-        (root / OVERRIDE_FILE).write_text(provider_override(url))
+    (infra / "bootstrap" / OVERRIDE_FILE).write_text(provider_override(url, aliases=(None,)))
+    (infra / "envs" / "dev" / OVERRIDE_FILE).write_text(provider_override(url))
     by_module: dict[Path, list[Override]] = {}
     for override in OVERRIDES:
         module = infra / "modules" / override.module

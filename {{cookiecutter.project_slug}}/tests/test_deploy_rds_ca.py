@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,19 +65,16 @@ def project(tmp_path: Path) -> Project:
     root = tmp_path / "project"
     (root / "src" / "app").mkdir(parents=True)
     (root / "deploy").mkdir()
-    return Project(
+    # This project's facts, as another project's would be: the bundle's paths follow them.
+    return replace(
+        Project.load(),
         root=root,
         name="app",
         prefix="app",
         package="app",
-        python_version="3.12",
         compute="ecs",
         database="postgres",
-        ci="none",
-        region="us-east-1",
-        architecture="x86_64",
         hosted_zone=None,
-        environments=("dev", "prod"),
     )
 
 

@@ -13,6 +13,12 @@ single_nat_gateway             = true
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
 # presigned upload fails){% endif %}. Empty: only non-browser clients.
 cors_allowed_origins = []
+{%- if cookiecutter.compute == "ecs" or cookiecutter.frontend == "static" %}
+
+# The WAF: about $9 a month plus $0.60 per million requests (README, "Costs"). Off in
+# dev, whose traffic is your own; prod keeps it on.
+waf_enabled = false
+{%- endif %}
 {%- if cookiecutter.database == "postgres" %}
 
 db_backup_retention_days = 1

@@ -13,6 +13,12 @@ single_nat_gateway             = false
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
 # presigned upload fails){% endif %}. Empty: only non-browser clients.
 cors_allowed_origins = []
+{%- if cookiecutter.compute == "ecs" or cookiecutter.frontend == "static" %}
+
+# The WAF: AWS managed rules and a rate limit on the password routes, about $9 a month
+# plus $0.60 per million requests.
+waf_enabled = true
+{%- endif %}
 {%- if cookiecutter.database == "postgres" %}
 
 db_backup_retention_days = 30

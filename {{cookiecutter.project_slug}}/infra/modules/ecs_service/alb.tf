@@ -12,10 +12,14 @@ locals {
   tg_name    = "${local.short_name}-${var.container_port}"
 
   alb_ports = local.https ? [80, 443] : [80]
+
+  # Behind CloudFront, the one port its requests arrive on.
+  cloudfront_port = local.https ? 443 : 80
+  forward_all     = var.cloudfront_origin == null
 }
 
 resource "aws_lb" "this" {
-  #checkov:skip=CKV2_AWS_28:WAF is an account-level cost/policy choice; associate a web ACL with the alb_arn output
+  #checkov:skip=CKV2_AWS_28:the stack puts a web ACL in front (waf_enabled, on in prod): on this load balancer, or on the CloudFront distribution that alone may reach it
   #checkov:skip=CKV2_AWS_20:HTTP redirects to HTTPS whenever certificate_arn is set; HTTPS needs a certificate and is on whenever the project has a domain
   name                       = local.lb_name
   internal                   = false
@@ -77,9 +81,27 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = var.ssl_policy
   certificate_arn   = var.certificate_arn
 
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.app.arn
+  dynamic "default_action" {
+    for_each = local.forward_all ? ["forward"] : []
+
+    content {
+      type             = "forward"
+      target_group_arn = aws_lb_target_group.app.arn
+    }
+  }
+
+  dynamic "default_action" {
+    for_each = local.forward_all ? [] : ["refuse"]
+
+    content {
+      type = "fixed-response"
+
+      fixed_response {
+        content_type = "text/plain"
+        message_body = "Forbidden"
+        status_code  = "403"
+      }
+    }
   }
 
   tags = var.tags
@@ -114,9 +136,50 @@ resource "aws_lb_listener" "http" {
   port              = 80
   protocol          = "HTTP"
 
-  default_action {
+  dynamic "default_action" {
+    for_each = local.forward_all ? ["forward"] : []
+
+    content {
+      type             = "forward"
+      target_group_arn = aws_lb_target_group.app.arn
+    }
+  }
+
+  dynamic "default_action" {
+    for_each = local.forward_all ? [] : ["refuse"]
+
+    content {
+      type = "fixed-response"
+
+      fixed_response {
+        content_type = "text/plain"
+        message_body = "Forbidden"
+        status_code  = "403"
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+# Behind CloudFront: only requests with the header the distribution adds reach the app, so
+# the load balancer's own name is no way around the distribution and its WAF.
+resource "aws_lb_listener_rule" "from_cloudfront" {
+  count = local.forward_all ? 0 : 1
+
+  listener_arn = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http[0].arn
+  priority     = 1
+
+  action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.app.arn
+  }
+
+  condition {
+    http_header {
+      http_header_name = var.cloudfront_origin.header_name
+      values           = [var.cloudfront_origin_secret]
+    }
   }
 
   tags = var.tags

@@ -15,7 +15,7 @@ resource "aws_security_group" "alb" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "alb" {
-  for_each = { for pair in setproduct(local.alb_ports, var.alb_ingress_cidr_blocks) : "${pair[0]}-${pair[1]}" => { port = pair[0], cidr = pair[1] } }
+  for_each = local.forward_all ? { for pair in setproduct(local.alb_ports, var.alb_ingress_cidr_blocks) : "${pair[0]}-${pair[1]}" => { port = pair[0], cidr = pair[1] } } : {}
 
   security_group_id = aws_security_group.alb.id
   description       = "HTTP${each.value.port == 443 ? "S" : ""} from ${each.value.cidr}"
@@ -23,6 +23,21 @@ resource "aws_vpc_security_group_ingress_rule" "alb" {
   from_port         = each.value.port
   to_port           = each.value.port
   cidr_ipv4         = each.value.cidr
+
+  tags = var.tags
+}
+
+# CloudFront's origin-facing prefix list counts as 55 rules of a security group, whose
+# default quota is 60 ("Work with AWS-managed prefix lists", VPC User Guide): one port only.
+resource "aws_vpc_security_group_ingress_rule" "alb_from_cloudfront" {
+  count = local.forward_all ? 0 : 1
+
+  security_group_id = aws_security_group.alb.id
+  description       = "HTTP${local.cloudfront_port == 443 ? "S" : ""} from CloudFront's origin-facing servers"
+  ip_protocol       = "tcp"
+  from_port         = local.cloudfront_port
+  to_port           = local.cloudfront_port
+  prefix_list_id    = var.cloudfront_origin.prefix_list_id
 
   tags = var.tags
 }

@@ -258,6 +258,27 @@ variable "alb_ingress_cidr_blocks" {
   }
 }
 
+variable "cloudfront_origin" {
+  type = object({
+    prefix_list_id = string
+    header_name    = string
+  })
+  description = "Set when a CloudFront distribution fronts the load balancer: only CloudFront's origin-facing addresses (this managed prefix list) may reach it, on 443 with a certificate or 80 without, and only requests whose header_name carries cloudfront_origin_secret are forwarded (the rest get a 403). Null: alb_ingress_cidr_blocks reach it."
+  default     = null
+}
+
+variable "cloudfront_origin_secret" {
+  type        = string
+  description = "The value the distribution sends in cloudfront_origin.header_name."
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.cloudfront_origin == null || try(length(var.cloudfront_origin_secret) >= 32, false)
+    error_message = "cloudfront_origin_secret must be at least 32 characters when cloudfront_origin is set."
+  }
+}
+
 variable "alb_access_logs_bucket" {
   type        = string
   description = "S3 bucket (same region, with the ELB log-delivery policy) for ALB access logs. Null: no access logs."

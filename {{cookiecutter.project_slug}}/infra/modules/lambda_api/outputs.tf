@@ -50,3 +50,8 @@ output "custom_domain_target" {
     zone_id = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id
   }
 }
+
+output "api_domain_name" {
+  description = "The HTTP API's own execute-api host name (a CloudFront distribution's origin)."
+  value       = split("/", aws_apigatewayv2_api.this.api_endpoint)[2]
+}

@@ -4,9 +4,10 @@
 {%- set ecs = cookiecutter.compute == "ecs" %}
 {%- set vpc = ecs or server %}
 {%- set uploads = cookiecutter.use_s3_uploads == "y" %}
-{%- set jobs = cookiecutter.use_background_jobs == "y" -%}
+{%- set jobs = cookiecutter.use_background_jobs == "y" %}
+{%- set page = cookiecutter.frontend == "static" -%}
 # One environment of {{ cookiecutter.project_name }}: the modules its options need, wired
-# together. compute={{ cookiecutter.compute }}, database={{ cookiecutter.database }}, uploads={{ cookiecutter.use_s3_uploads }}, jobs={{ cookiecutter.use_background_jobs }}.
+# together. compute={{ cookiecutter.compute }}, database={{ cookiecutter.database }}, uploads={{ cookiecutter.use_s3_uploads }}, jobs={{ cookiecutter.use_background_jobs }}, frontend={{ cookiecutter.frontend }}.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -190,9 +191,19 @@ module "database" {
 module "storage" {
   source = "../storage"
 
+{%- if page %}
+
+  name        = var.name
+  kms_key_arn = module.kms.key_arn
+
+  # The page POSTs uploads straight to the bucket from the distribution's origin.
+  cors_allowed_origins = concat(var.cors_allowed_origins, [module.frontend.url])
+{%- else %}
+
   name                 = var.name
   kms_key_arn          = module.kms.key_arn
   cors_allowed_origins = var.cors_allowed_origins
+{%- endif %}
   force_destroy        = !var.deletion_protection
   tags                 = var.tags
 }
@@ -219,27 +230,161 @@ data "aws_route53_zone" "this" {
 
   name = var.hosted_zone_name
 }
+{%- if page %}
+
+# domain_name names the distribution; its certificate must be in us-east-1 ("Requirements
+# for using SSL/TLS certificates with CloudFront", CloudFront Developer Guide).
+module "page_dns" {
+  source = "../dns"
+  count  = var.domain_name == null ? 0 : 1
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  name        = var.name
+  domain_name = var.domain_name
+  zone_id     = data.aws_route53_zone.this[0].zone_id
+
+  alias_target = {
+    name    = module.frontend.distribution_domain_name
+    zone_id = module.frontend.distribution_zone_id
+  }
+
+  tags = var.tags
+}
+{%- endif %}
+{%- if ecs %}
+{%- if page %}
+
+# The load balancer gets a name of its own under domain_name, with a certificate, so
+# CloudFront reaches it over HTTPS.
+locals {
+  origin_domain_name = var.domain_name == null ? null : "origin.${var.domain_name}"
+}
+{%- endif %}
 
 module "dns" {
   source = "../dns"
   count  = var.domain_name == null ? 0 : 1
 
   name        = var.name
-  domain_name = var.domain_name
+  domain_name = {% if page %}local.origin_domain_name{% else %}var.domain_name{% endif %}
   zone_id     = data.aws_route53_zone.this[0].zone_id
-{%- if ecs %}
 
   alias_target = {
     name    = module.ecs_service.alb_dns_name
     zone_id = module.ecs_service.alb_zone_id
   }
-{%- else %}
-
-  alias_target = module.lambda_api.custom_domain_target
-{%- endif %}
 
   tags = var.tags
 }
+{%- elif not page %}
+
+module "dns" {
+  source = "../dns"
+  count  = var.domain_name == null ? 0 : 1
+
+  name         = var.name
+  domain_name  = var.domain_name
+  zone_id      = data.aws_route53_zone.this[0].zone_id
+  alias_target = module.lambda_api.custom_domain_target
+
+  tags = var.tags
+}
+{%- endif %}
+{%- if page %}
+
+################################################################################
+# The page and the API on one CloudFront distribution, the WAF in front
+################################################################################
+
+# The secret the distribution sends the API in a header{% if ecs %}, which the load balancer
+# requires{% endif %}: made once (uuid(), 122 random bits) and kept in the state; `terraform apply
+# -replace=module.stack.terraform_data.origin_secret` makes a new one.
+resource "terraform_data" "origin_secret" {
+  input = uuid()
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
+locals {
+  origin_header = "X-Origin-Verify"
+  origin_secret = sensitive(terraform_data.origin_secret.output)
+}
+{%- if ecs %}
+
+data "aws_ec2_managed_prefix_list" "cloudfront" {
+  name = "com.amazonaws.global.cloudfront.origin-facing"
+}
+{%- endif %}
+
+module "frontend" {
+  source = "../frontend"
+
+  name = var.name
+  api_origin = {
+{%- if ecs %}
+    domain_name     = var.domain_name == null ? module.ecs_service.alb_dns_name : local.origin_domain_name
+    protocol_policy = var.domain_name == null ? "http-only" : "https-only"
+{%- else %}
+    domain_name     = module.lambda_api.api_domain_name
+    protocol_policy = "https-only"
+{%- endif %}
+  }
+  origin_header_name  = local.origin_header
+  origin_header_value = local.origin_secret
+  api_path_patterns   = var.frontend.api_paths
+
+{%- if uploads %}
+
+  # Where the page's presigned POSTs go: the bucket's virtual-hosted names.
+  content_security_policy = templatestring(var.frontend.content_security_policy, {
+    uploads_origin = "https://${module.storage.bucket_domain_name} https://${module.storage.bucket_regional_domain_name}"
+  })
+{%- else %}
+
+  content_security_policy = var.frontend.content_security_policy
+{%- endif %}
+
+  domain_name     = var.domain_name
+  certificate_arn = var.domain_name == null ? null : module.page_dns[0].certificate_arn
+  web_acl_arn     = var.waf_enabled ? module.waf[0].web_acl_arn : null
+
+  log_retention_days = var.log_retention_days
+  force_destroy      = !var.deletion_protection
+  tags               = var.tags
+}
+
+# A web ACL for CloudFront is made in us-east-1 ("AWS WAF Developer Guide": CLOUDFRONT
+# scope).
+module "waf" {
+  source = "../waf"
+  count  = var.waf_enabled ? 1 : 0
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  name               = var.name
+  scope              = "CLOUDFRONT"
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
+}
+{%- elif ecs %}
+
+module "waf" {
+  source = "../waf"
+  count  = var.waf_enabled ? 1 : 0
+
+  name                     = var.name
+  scope                    = "REGIONAL"
+  associated_resource_arns = [module.ecs_service.alb_arn]
+  kms_key_arn              = module.kms.key_arn
+  log_retention_days       = var.log_retention_days
+  tags                     = var.tags
+}
+{%- endif %}
 
 # Least privilege for the app: its secret, its key{% if server %}, its database user{% elif dynamodb %}, its tables{% endif %}{% if uploads %}, its bucket prefix{% endif %}{% if jobs %}, its queue{% endif %}.
 data "aws_iam_policy_document" "app" {
@@ -406,8 +551,21 @@ module "ecs_service" {
 {%- endif %}
 
 
+{%- if page %}
+
+  domain_name     = local.origin_domain_name
+  certificate_arn = var.domain_name == null ? null : module.dns[0].certificate_arn
+
+  cloudfront_origin = {
+    prefix_list_id = data.aws_ec2_managed_prefix_list.cloudfront.id
+    header_name    = local.origin_header
+  }
+  cloudfront_origin_secret = local.origin_secret
+{%- else %}
+
   domain_name     = var.domain_name
   certificate_arn = var.domain_name == null ? null : module.dns[0].certificate_arn
+{%- endif %}
 
   alb_deletion_protection = var.deletion_protection
   permissions_boundary    = local.permissions_boundary
@@ -454,8 +612,11 @@ module "lambda_api" {
 {%- endif %}
 
 
+{%- if not page %}
+
   domain_name     = var.domain_name
   certificate_arn = var.domain_name == null ? null : module.dns[0].certificate_arn
+{%- endif %}
 
   permissions_boundary = local.permissions_boundary
   tags                 = var.tags

@@ -1,9 +1,31 @@
 {%- set sqlite = cookiecutter.database == "sqlite" %}
 {%- set ecs = cookiecutter.compute == "ecs" -%}
+{%- if cookiecutter.frontend == "static" %}
+output "url" {
+  description = "Base URL of the page and, under its paths, the API: the distribution's."
+  value       = module.frontend.url
+}
+
+output "frontend_bucket" {
+  description = "The page's bucket (releases/<release>/, releases.json)."
+  value       = module.frontend.bucket_name
+}
+
+output "frontend_function_name" {
+  description = "The viewer-request function that names the live release of the page."
+  value       = module.frontend.function_name
+}
+
+output "distribution_id" {
+  description = "The CloudFront distribution of the page and the API."
+  value       = module.frontend.distribution_id
+}
+{%- else %}
 output "url" {
   description = "Base URL of the API."
   value       = {% if ecs %}module.ecs_service.url{% else %}module.lambda_api.api_url{% endif %}
 }
+{%- endif %}
 
 output "app_environment" {
   description = "The settings the app runs with (names, ARNs and URLs only; no secret values)."

@@ -164,6 +164,24 @@ variable "domain_name" {
   }
 {%- endif %}
 }
+{%- if cookiecutter.frontend == "static" %}
+
+variable "frontend" {
+  type = object({
+    api_paths               = list(string)
+    content_security_policy = string
+  })
+  description = "project.json's frontend: the CloudFront path patterns of the API, and the page's Content-Security-Policy ($${uploads_origin} standing for the uploads bucket's origins)."
+}
+{%- endif %}
+{%- if cookiecutter.frontend == "static" or cookiecutter.compute == "ecs" %}
+
+variable "waf_enabled" {
+  type        = bool
+  description = "A WAF web ACL (AWS managed rules, a rate limit on the password routes) in front of the {% if cookiecutter.frontend == "static" %}distribution{% else %}load balancer{% endif %}: about $9 a month plus $0.60 per million requests."
+  default     = true
+}
+{%- endif %}
 
 variable "hosted_zone_name" {
   type        = string

@@ -12,3 +12,8 @@ output "bucket_regional_domain_name" {
   description = "Regional domain name of the bucket (<bucket>.s3.<region>.amazonaws.com)."
   value       = aws_s3_bucket.this.bucket_regional_domain_name
 }
+
+output "bucket_domain_name" {
+  description = "Global domain name of the bucket (<bucket>.s3.amazonaws.com)."
+  value       = aws_s3_bucket.this.bucket_domain_name
+}

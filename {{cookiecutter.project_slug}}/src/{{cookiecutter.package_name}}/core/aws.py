@@ -53,8 +53,11 @@ def _config(endpoint_url: str, read_timeout: int, **options: Any) -> Any:
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=read_timeout,
         retries={"mode": "standard", "max_attempts": 3},
-        # Emulators serve buckets by path; AWS picks virtual-hosted style itself.
-        s3={"addressing_style": "path"} if endpoint_url else None,
+        # Emulators serve buckets by path. On AWS, the bucket's regional virtual-hosted
+        # name: botocore would sign presigned URLs for the global s3.amazonaws.com, which
+        # answers 307 for a bucket outside us-east-1 until its name has spread, up to 24
+        # hours ("Request routing", S3 User Guide): a browser's upload would fail.
+        s3={"addressing_style": "path" if endpoint_url else "virtual"},
         **options,
     )
 

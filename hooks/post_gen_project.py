@@ -77,7 +77,13 @@ UNUSED = [
     ),
     (
         not FRONTEND,
-        ["frontend", "infra/modules/frontend", "deploy/frontend.py", "emulator/edge.py"],
+        [
+            "frontend",
+            "infra/modules/frontend",
+            "deploy/frontend.py",
+            "emulator/edge.py",
+            "tests/test_frontend.py",
+        ],
     ),
     (ANSWERS["database"] != "sqlite", ["infra/modules/efs"]),
     (ANSWERS["compute"] != "ecs", ["infra/modules/ecs_service", "infra/modules/registry"]),

@@ -67,6 +67,7 @@ PRESENT_ONLY_WHEN: list[tuple[dict[str, tuple[str, ...]], str]] = [
     ({"frontend": ("static",)}, "infra/modules/frontend/distribution.tf"),
     ({"frontend": ("static",)}, "deploy/frontend.py"),
     ({"frontend": ("static",)}, "emulator/edge.py"),
+    ({"frontend": ("static",)}, "tests/test_frontend.py"),
 ]
 
 

@@ -619,11 +619,10 @@ def test_dev_environment_applies_on_the_emulator(
         elif answers["compute"] == "ecs":
             name = f"{resource_prefix(project.name)}-dev"
             acl = web_acl(client, "us-east-1", "REGIONAL", name)
+            (balancer,) = boto3.client("elbv2", **client).describe_load_balancers()["LoadBalancers"]
             wafv2 = boto3.client("wafv2", **client)
-            resources = wafv2.list_resources_for_web_acl(
-                WebACLArn=acl["ARN"], ResourceType="APPLICATION_LOAD_BALANCER"
-            )["ResourceArns"]
-            assert len(resources) == 1
+            fronting = wafv2.get_web_acl_for_resource(ResourceArn=balancer["LoadBalancerArn"])
+            assert fronting["WebACL"]["ARN"] == acl["ARN"]
         terraform(dev, terraform_env, "destroy", "-auto-approve", "-var-file=test.tfvars")
         if answers["database"] in DATABASE_SERVERS:
             assert_only_restorable_snapshots_remain(

@@ -99,6 +99,23 @@ def test_signed_policy_carries_the_limits(
 
 
 @pytest.mark.parametrize(
+    ("region", "host"),
+    [
+        ("eu-west-1", "{bucket}.s3.eu-west-1.amazonaws.com"),
+        ("us-east-1", "{bucket}.s3.amazonaws.com"),
+    ],
+)
+def test_browsers_post_to_the_buckets_regional_name_on_aws(
+    upload_settings: Settings, region: str, host: str
+) -> None:
+    """Never the global name, which answers 307 for a new bucket outside us-east-1: the
+    names a page's Content-Security-Policy allows (infra/modules/stack)."""
+    on_aws = upload_settings.model_copy(update={"aws_endpoint_url": "", "aws_region": region})
+    post = storage.presigned_post(on_aws, "uploads/1/x/a.txt", "text/plain")
+    assert post["url"] == f"https://{host.format(bucket=on_aws.uploads_bucket)}/"
+
+
+@pytest.mark.parametrize(
     ("body", "field", "reason"),
     [
         (
@@ -125,23 +142,6 @@ def test_signed_policy_carries_the_limits(
         ),
     ],
 )
-@pytest.mark.parametrize(
-    ("region", "host"),
-    [
-        ("eu-west-1", "{bucket}.s3.eu-west-1.amazonaws.com"),
-        ("us-east-1", "{bucket}.s3.amazonaws.com"),
-    ],
-)
-def test_browsers_post_to_the_buckets_regional_name_on_aws(
-    upload_settings: Settings, region: str, host: str
-) -> None:
-    """Never the global name, which answers 307 for a new bucket outside us-east-1: the
-    names a page's Content-Security-Policy allows (infra/modules/stack)."""
-    on_aws = upload_settings.model_copy(update={"aws_endpoint_url": "", "aws_region": region})
-    post = storage.presigned_post(on_aws, "uploads/1/x/a.txt", "text/plain")
-    assert post["url"] == f"https://{host.format(bucket=on_aws.uploads_bucket)}/"
-
-
 def test_requests_outside_the_limits_are_refused_before_signing(
     client: TestClient, auth_headers: AuthHeaders, body: dict[str, Any], field: str, reason: str
 ) -> None:

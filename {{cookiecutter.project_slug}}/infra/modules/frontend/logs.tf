@@ -1,12 +1,16 @@
 ################################################################################
 # The distribution's access logs (CloudFront standard logging). CloudFront writes them
 # as the awslogsdelivery account through the bucket's ACL, which it grants itself when
-# the distribution is created, so the bucket keeps ACLs enabled ("Configure standard
-# logging (legacy)", CloudFront Developer Guide). SSE-S3: SSE-KMS would need a key
-# policy admitting the log delivery service.
+# the distribution is created, so the bucket keeps ACLs enabled; and it delivers to no
+# bucket in an opt-in region ("Configure standard logging (legacy)", CloudFront
+# Developer Guide), so the bucket is made in us-east-1, beside the web ACL's logs,
+# whatever the stack's region. SSE-S3: SSE-KMS would need a key policy admitting the
+# log delivery service.
 ################################################################################
 
 resource "aws_s3_bucket" "logs" {
+  provider = aws.us_east_1
+
   #checkov:skip=CKV_AWS_144:access logs are not replicated; they expire after log_retention_days
   #checkov:skip=CKV2_AWS_62:nothing reacts to new log files
   #checkov:skip=CKV_AWS_18:this is the log bucket; logging its own access would log the log writes
@@ -19,6 +23,8 @@ resource "aws_s3_bucket" "logs" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "logs" {
+  provider = aws.us_east_1
+
   #checkov:skip=CKV2_AWS_65:CloudFront standard logging writes through an ACL grant, so ACLs stay enabled on this bucket only
   bucket = aws_s3_bucket.logs.id
 
@@ -28,6 +34,8 @@ resource "aws_s3_bucket_ownership_controls" "logs" {
 }
 
 resource "aws_s3_bucket_public_access_block" "logs" {
+  provider = aws.us_east_1
+
   bucket = aws_s3_bucket.logs.id
 
   block_public_acls       = true
@@ -37,6 +45,8 @@ resource "aws_s3_bucket_public_access_block" "logs" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  provider = aws.us_east_1
+
   bucket = aws_s3_bucket.logs.id
 
   rule {
@@ -47,6 +57,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+  provider = aws.us_east_1
+
   bucket = aws_s3_bucket.logs.id
 
   rule {
@@ -86,6 +98,8 @@ data "aws_iam_policy_document" "logs" {
 }
 
 resource "aws_s3_bucket_policy" "logs" {
+  provider = aws.us_east_1
+
   bucket = aws_s3_bucket.logs.id
   policy = data.aws_iam_policy_document.logs.json
 

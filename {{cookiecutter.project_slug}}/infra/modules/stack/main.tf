@@ -322,6 +322,10 @@ data "aws_ec2_managed_prefix_list" "cloudfront" {
 
 module "frontend" {
   source = "../frontend"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
 
   name = var.name
   api_origin = {
@@ -377,12 +381,12 @@ module "waf" {
   source = "../waf"
   count  = var.waf_enabled ? 1 : 0
 
-  name                     = var.name
-  scope                    = "REGIONAL"
-  associated_resource_arns = [module.ecs_service.alb_arn]
-  kms_key_arn              = module.kms.key_arn
-  log_retention_days       = var.log_retention_days
-  tags                     = var.tags
+  name                 = var.name
+  scope                = "REGIONAL"
+  associated_resources = { load_balancer = module.ecs_service.alb_arn }
+  kms_key_arn          = module.kms.key_arn
+  log_retention_days   = var.log_retention_days
+  tags                 = var.tags
 }
 {%- endif %}
 

@@ -121,7 +121,7 @@ resource "aws_wafv2_web_acl_logging_configuration" "this" {
 }
 
 resource "aws_wafv2_web_acl_association" "this" {
-  for_each = toset(var.associated_resource_arns)
+  for_each = var.associated_resources
 
   resource_arn = each.value
   web_acl_arn  = aws_wafv2_web_acl.this.arn

@@ -46,10 +46,10 @@ variable "password_rate_limit" {
   }
 }
 
-variable "associated_resource_arns" {
-  type        = list(string)
-  description = "REGIONAL resources (a load balancer) to put behind the web ACL; a distribution sets its web_acl_id instead."
-  default     = []
+variable "associated_resources" {
+  type        = map(string)
+  description = "REGIONAL resources (a load balancer) to put behind the web ACL, by a name known at plan time (the ARNs may be known only after apply); a distribution sets its web_acl_id instead."
+  default     = {}
 }
 
 variable "kms_key_arn" {

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support import run, uv
 
 # The longest tests (minutes each) go first, so the workers finish together instead of
 # one worker running them alone at the end; `make test` runs xdist with --dist worksteal,
@@ -65,6 +71,47 @@ def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         config.write_text("")
     env["TF_CLI_CONFIG_FILE"] = str(config)
     return env
+
+
+# Prints a rendered project's bill as JSON, as `make cost` computes it.
+PRICE = """
+import sys
+from pathlib import Path
+from deploy import cost
+from deploy.project import Project
+environment, *var_files = sys.argv[1:]
+print(cost.as_json(cost.bill(Project.load(), environment, var_files=[Path(f) for f in var_files])))
+"""
+
+
+@pytest.fixture(scope="session")
+def cost_python(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., dict[str, Any]]:
+    """Prices a rendered project: (project, environment, *var_files) -> its bill. It runs
+    in a venv of its own holding the project's HCL parser, made for the first project
+    priced: checkov's fork of the same module, in this venv, would clash with it."""
+    venv = tmp_path_factory.mktemp("cost") / "venv"
+    python = venv / "bin" / "python"
+
+    def price(project: Path, environment: str, *var_files: Path) -> dict[str, Any]:
+        if not python.exists():
+            pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+            (requirement,) = [
+                dependency
+                for dependency in pyproject["dependency-groups"]["dev"]
+                if isinstance(dependency, str) and dependency.startswith("python-hcl2")
+            ]
+            run([uv(), "venv", "--quiet", "--python", sys.executable, str(venv)], cwd=project)
+            run(
+                [uv(), "pip", "install", "--quiet", "--python", str(python), requirement],
+                cwd=project,
+            )
+        command = [str(python), "-c", PRICE, environment, *map(str, var_files)]
+        bill: dict[str, Any] = json.loads(run(command, cwd=project).stdout)
+        return bill
+
+    return price
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -7,10 +7,10 @@ included, then the environment as bootstrap's deploy role, with IAM enforced) an
 releases version 1; the app's flows pass under the roles Terraform wrote (iam_probe.py);
 a committed code change deploys again as an update (no bootstrap, a new version or task
 definition revision goes live, and with the page, its new release after the API);
-`make rollback-local` returns to the first release, the page's included; a
-migration that fails stops the next deploy at the migration step with nothing rolled
-forward. What is live is read from the emulator after each step, not from the command's
-output.
+`make plan-local` then finds nothing to change; `make rollback-local` returns to the
+first release, the page's included; a migration that fails stops the next deploy at the
+migration step with nothing rolled forward. What is live is read from the emulator after
+each step, not from the command's output.
 """
 
 from __future__ import annotations
@@ -273,6 +273,10 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     assert set(emulator.live().values()) == {"2"}, second[-5000:]
     if page:
         assert emulator.page() == (revision(project), [first_revision, revision(project)])
+    # `make plan` prices nothing and changes nothing: with the deploy's own variables, the
+    # stack it just deployed needs no change.
+    planned = succeeded(project, env, "plan-local")
+    assert "No changes." in planned, planned[-5000:]
 
     rolled_back = succeeded(project, env, "rollback-local")
     assert "previous" in rolled_back

@@ -9,9 +9,11 @@ own (its emulator/ package): a moto server with its gaps patched, and override f
 write into the rendered copy; the generated Terraform is used as it is. The tfvars the
 test writes set only real inputs: the image tag or function zip `make deploy` would
 pass, the hosted zone the domain lives in, a web app's origin, prod's SnapStart on the
-Lambda API, and for two combinations prod's database settings (a second zone, and a
-final snapshot that must stay restorable after the destroy). Bootstrap is not destroyed:
-its bucket holds the state, and the server is thrown away.
+Lambda API, and for two combinations prod's database and network settings (a second
+zone, a final snapshot that must stay restorable after the destroy, NAT gateways; the
+others run dev's way out, without NAT). Each applied stack is compared with what `make
+cost` counts for it, and its tasks or functions must have a route to the AWS APIs.
+Bootstrap is not destroyed: its bucket holds the state, and the server is thrown away.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import json
 import sys
 import urllib.parse
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -527,6 +530,125 @@ def web_acl(client: dict[str, Any], region: str, scope: str, name: str) -> dict[
     return acl
 
 
+def default_route(ec2: Any, subnet: str) -> str | None:
+    """Where a subnet's 0.0.0.0/0 goes: an internet gateway, a NAT gateway, or nowhere."""
+    tables = ec2.describe_route_tables(
+        Filters=[{"Name": "association.subnet-id", "Values": [subnet]}]
+    )["RouteTables"]
+    for route in (route for table in tables for route in table["Routes"]):
+        if route.get("DestinationCidrBlock") == "0.0.0.0/0":
+            target: str | None = route.get("GatewayId") or route.get("NatGatewayId")
+            return target
+    return None
+
+
+def assert_the_workloads_reach_aws(
+    client: dict[str, Any], answers: Answers, project: str, stack: dict[str, Any]
+) -> None:
+    """moto starts no task and runs no function, so one that could not reach ECR or
+    Secrets Manager would pass every other check: follow the routes that carry them.
+    Tasks: a NAT gateway, or a public IP on a subnet with an internet gateway. Functions
+    in a VPC: a NAT gateway, or an interface endpoint for each AWS API they call beyond
+    S3 (a gateway endpoint)."""
+    ec2 = boto3.client("ec2", **client)
+    if answers["compute"] == "ecs":
+        ecs = boto3.client("ecs", **client)
+        cluster = stack["cluster_name"]
+        names = ecs.list_services(cluster=cluster)["serviceArns"]
+        for service in ecs.describe_services(cluster=cluster, services=names)["services"]:
+            network = service["networkConfiguration"]["awsvpcConfiguration"]
+            # The one-off tasks (the migration) run where the services do.
+            assert set(network["subnets"]) == set(stack["task_network"]["subnets"])
+            public = network["assignPublicIp"] == "ENABLED"
+            assert public == stack["task_network"]["assign_public_ip"]
+            for subnet in network["subnets"]:
+                route = default_route(ec2, subnet) or ""
+                assert route.startswith("nat-") or (public and route.startswith("igw-")), (
+                    f"{service['serviceName']}'s tasks in {subnet} reach nothing outside"
+                )
+        return
+    lambda_ = boto3.client("lambda", **client)
+    name = f"{resource_prefix(project)}-dev"
+    for function in (
+        f for f in lambda_.list_functions()["Functions"] if f["FunctionName"].startswith(name)
+    ):
+        subnets = function["VpcConfig"]["SubnetIds"]
+        if all((default_route(ec2, subnet) or "").startswith("nat-") for subnet in subnets):
+            continue
+        # The subnets' VPC (moto's VpcConfig leaves out VpcId).
+        (vpc,) = {subnet["VpcId"] for subnet in ec2.describe_subnets(SubnetIds=subnets)["Subnets"]}
+        needed = {"secretsmanager", *(["sqs"] if answers["use_background_jobs"] == "y" else [])}
+        endpoints = {
+            endpoint["ServiceName"].rsplit(".", 1)[-1]
+            for endpoint in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+            if endpoint["VpcEndpointType"] == "Interface"
+            and endpoint["VpcId"] == vpc
+            and endpoint["PrivateDnsEnabled"]
+        }
+        assert needed <= endpoints, f"{function['FunctionName']} cannot reach {needed - endpoints}"
+
+
+def assert_the_bill_counts_what_was_applied(
+    client: dict[str, Any], answers: Answers, project: str, bill: dict[str, Any]
+) -> None:
+    """`make cost` (deploy/cost.py) counts the stack's priced resources from Terraform's
+    variables alone: the applied stack must hold exactly those."""
+    ec2 = boto3.client("ec2", **client)
+    cloudwatch = boto3.client("cloudwatch", **client)
+    name = f"{resource_prefix(project)}-dev"
+    nat_gateways = [
+        g for g in ec2.describe_nat_gateways()["NatGateways"] if g["State"] != "deleted"
+    ]
+    made = {
+        "nat_gateways": len(nat_gateways),
+        "interface_endpoints": sum(
+            endpoint["VpcEndpointType"] == "Interface"
+            for endpoint in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+        ),
+        "alarms": len(cloudwatch.describe_alarms()["MetricAlarms"]),
+        "dashboards": len(cloudwatch.list_dashboards()["DashboardEntries"]),
+        "secrets": len(boto3.client("secretsmanager", **client).list_secrets()["SecretList"]),
+        "kms_keys": sum(
+            alias["AliasName"] == f"alias/{name}"
+            for alias in boto3.client("kms", **client).list_aliases()["Aliases"]
+        ),
+    }
+    public_ipv4 = len(ec2.describe_addresses()["Addresses"])
+    if answers["compute"] == "ecs":
+        (balancer,) = boto3.client("elbv2", **client).describe_load_balancers()["LoadBalancers"]
+        ecs = boto3.client("ecs", **client)
+        services = ecs.describe_services(
+            cluster=name, services=ecs.list_services(cluster=name)["serviceArns"]
+        )["services"]
+        tasks = {service["serviceName"]: service["desiredCount"] for service in services}
+        made["load_balancers"] = 1
+        made["fargate_tasks"] = sum(tasks.values())
+        public_ipv4 += len(balancer["AvailabilityZones"]) + sum(
+            service["desiredCount"]
+            for service in services
+            if service["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "ENABLED"
+        )
+    if has_vpc(answers):
+        made["public_ipv4"] = public_ipv4
+    if answers["database"] == "postgres":
+        (instance,) = boto3.client("rds", **client).describe_db_instances()["DBInstances"]
+        made["database_instances"] = 2 if instance["MultiAZ"] else 1
+    elif answers["database"] == "aurora-serverless":
+        (cluster,) = boto3.client("rds", **client).describe_db_clusters()["DBClusters"]
+        made["database_instances"] = len(cluster["DBClusterMembers"])
+    scope = "CLOUDFRONT" if answers["frontend"] == "static" else "REGIONAL"
+    if answers["compute"] == "ecs" or answers["frontend"] == "static":
+        wafv2 = boto3.client("wafv2", **client)
+        acls = wafv2.list_web_acls(Scope=scope)["WebACLs"]
+        made["web_acls"] = len(acls)
+        made["waf_rules"] = sum(
+            len(wafv2.get_web_acl(Name=acl["Name"], Scope=scope, Id=acl["Id"])["WebACL"]["Rules"])
+            for acl in acls
+        )
+    counted = bill["resources"]
+    assert {resource: counted.get(resource, 0) for resource in made} == made
+
+
 def function_zip(directory: Path) -> Path:
     """What `make package` would build; moto stores the code but never runs it."""
     path = directory / "lambda.zip"
@@ -542,6 +664,7 @@ def test_dev_environment_applies_on_the_emulator(
     tmp_path: Path,
     cookiecutter_config: Path,
     terraform_env: dict[str, str],
+    cost_python: Callable[..., dict[str, Any]],
     record_property: pytest.RecordProperty,
 ) -> None:
     project = render(answers, tmp_path, cookiecutter_config)
@@ -569,7 +692,12 @@ def test_dev_environment_applies_on_the_emulator(
 
         tfvars = [f'cors_allowed_origins = ["{WEB_ORIGIN}"]']
         if prod_database(answers):
-            tfvars += ["db_multi_az = true", "db_final_snapshot = true"]
+            # prod's: a database in two zones, its final snapshot, NAT gateways.
+            tfvars += [
+                "db_multi_az = true",
+                "db_final_snapshot = true",
+                "enable_nat_gateway = true",
+            ]
         if answers["compute"] == "ecs":
             tfvars.append('image_tag = "0123abc"')
         else:
@@ -612,6 +740,10 @@ def test_dev_environment_applies_on_the_emulator(
         if not has_vpc(answers):
             assert boto3.client("ec2", **client).describe_nat_gateways()["NatGateways"] == []
         stack = json.loads(terraform(dev, terraform_env, "output", "-json", "stack"))
+        if has_vpc(answers):
+            assert_the_workloads_reach_aws(client, answers, project.name, stack)
+        bill = cost_python(project, "dev", dev / "test.tfvars")
+        assert_the_bill_counts_what_was_applied(client, answers, project.name, bill)
         if answers["database"] == "sqlite":
             assert_sqlite_has_one_task_that_migrates_first(client, project.name, stack)
         if answers["frontend"] == "static":

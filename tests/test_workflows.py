@@ -33,6 +33,13 @@ WORKFLOWS = tuple(
 )
 DEPLOY = ".github/workflows/deploy.yml"
 CI = ".github/workflows/ci.yml"
+DEPENDABOT = ".github/dependabot.yml"
+# What each Dependabot ecosystem reads in a directory it is pointed at.
+MANIFESTS = {
+    "uv": ("pyproject.toml",),
+    "terraform": ("versions.tf", ".terraform.lock.hcl"),
+    "github-actions": (".github/workflows",),
+}
 
 GROUPS = by_inputs(
     [
@@ -71,7 +78,11 @@ def make_calls(workflow: dict[str, Any]) -> list[str]:
 
 def test_every_workflow_is_checked() -> None:
     found = (PROJECT_TEMPLATE / ".github").rglob("*")
-    assert {str(p.relative_to(PROJECT_TEMPLATE)) for p in found if p.is_file()} == {CI, DEPLOY}
+    assert {str(p.relative_to(PROJECT_TEMPLATE)) for p in found if p.is_file()} == {
+        CI,
+        DEPLOY,
+        DEPENDABOT,
+    }
 
 
 @pytest.mark.parametrize("group", GROUPS, ids=group_id)
@@ -80,7 +91,7 @@ def test_shortcut_renders_what_cookiecutter_does_and_make_has_the_targets(
 ) -> None:
     project = render_like_cookiecutter(group, tmp_path, cookiecutter_config)
     found = (project / ".github").rglob("*")
-    assert {str(p.relative_to(project)) for p in found if p.is_file()} == set(WORKFLOWS)
+    assert {str(p.relative_to(project)) for p in found if p.is_file()} == {*WORKFLOWS, DEPENDABOT}
 
     targets = set(MAKE_TARGET.findall((project / "Makefile").read_text()))
     called = {
@@ -92,6 +103,34 @@ def test_shortcut_renders_what_cookiecutter_does_and_make_has_the_targets(
     assert called <= targets, (
         f"the workflows call make targets the Makefile lacks: {called - targets}"
     )
+
+
+def test_dependabot_is_valid_and_updates_what_the_project_pins(
+    tmp_path: Path, cookiecutter_config: Path
+) -> None:
+    """The same file for every combination with the workflows: one render, checked against
+    SchemaStore's schema (vendored in check-jsonschema), pointed at directories that hold
+    what each ecosystem updates."""
+    project = render(GROUPS[0].answers, tmp_path, cookiecutter_config)
+    schema = ["--builtin-schema", "vendor.dependabot"]
+    run([linter("check-jsonschema"), *schema, str(project / DEPENDABOT)], cwd=project)
+    updates = yaml.safe_load((project / DEPENDABOT).read_text())["updates"]
+    assert {update["package-ecosystem"] for update in updates} == set(MANIFESTS)
+    for update in updates:
+        for directory in update.get("directories") or [update["directory"]]:
+            for manifest in MANIFESTS[update["package-ecosystem"]]:
+                assert (project / directory.lstrip("/") / manifest).exists(), (directory, manifest)
+    terraform_roots = {
+        str(path.parent.relative_to(project)) for path in project.glob("infra/**/versions.tf")
+    }
+    pointed = {
+        directory.lstrip("/")
+        for update in updates
+        if update["package-ecosystem"] == "terraform"
+        for directory in update["directories"]
+    }
+    # Every root with a lock file, and no module (modules have no lock of their own).
+    assert pointed == {root for root in terraform_roots if not root.startswith("infra/modules")}
 
 
 @pytest.mark.parametrize("group", GROUPS, ids=group_id)

@@ -58,9 +58,11 @@ module "stack" {
   secret_recovery_window_in_days = var.secret_recovery_window_in_days
 {%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
   az_count                       = var.az_count
+  enable_nat_gateway             = var.enable_nat_gateway
   single_nat_gateway             = var.single_nat_gateway
 {%- endif %}
   alarm_email                    = var.alarm_email
+  monitoring_dashboard           = var.monitoring_dashboard
 {%- if cookiecutter.database == "dynamodb" %}
 
   # project.json's tables (its "$comment" aside): the same definitions `make migrate`
@@ -97,12 +99,13 @@ module "stack" {
   hosted_zone_name = local.hosted_zone_name
 {%- if ecs %}
 
-  image_tag     = var.image_tag
-  task_cpu      = var.task_cpu
-  task_memory   = var.task_memory
-  desired_count = var.desired_count
-  min_capacity  = var.min_capacity
-  max_capacity  = var.max_capacity
+  image_tag          = var.image_tag
+  container_insights = var.container_insights
+  task_cpu           = var.task_cpu
+  task_memory        = var.task_memory
+  desired_count      = var.desired_count
+  min_capacity       = var.min_capacity
+  max_capacity       = var.max_capacity
 {%- else %}
 
   package_path                = var.package_path

@@ -28,6 +28,11 @@ variable "az_count" {
   description = "Availability zones (2 or 3)."
 }
 
+variable "enable_nat_gateway" {
+  type        = bool
+  description = "NAT gateways for the private subnets; without them {% if cookiecutter.compute == "ecs" %}the tasks run in the public subnets with public IPs{% else %}the functions reach the AWS APIs through interface endpoints{% endif %} (cheaper)."
+}
+
 variable "single_nat_gateway" {
   type        = bool
   description = "One NAT gateway for all zones (cheaper) instead of one per zone."
@@ -38,6 +43,11 @@ variable "alarm_email" {
   type        = string
   description = "E-mail subscribed to the alarms; null for none."
   default     = null
+}
+
+variable "monitoring_dashboard" {
+  type        = bool
+  description = "The CloudWatch dashboard of the environment's metrics."
 }
 {%- if cookiecutter.database in ("postgres", "aurora-serverless") %}
 
@@ -92,6 +102,11 @@ variable "waf_enabled" {
 variable "image_tag" {
   type        = string
   description = "Tag of the app image to run (`make deploy` passes the git revision)."
+}
+
+variable "container_insights" {
+  type        = bool
+  description = "CloudWatch Container Insights on the cluster (per-task metrics, billed as custom metrics)."
 }
 
 variable "task_cpu" {

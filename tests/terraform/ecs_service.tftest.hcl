@@ -25,7 +25,7 @@ variables {
   name               = "app-dev"
   vpc_id             = "vpc-0123456789abcdef0"
   public_subnet_ids  = ["subnet-0a", "subnet-0b"]
-  private_subnet_ids = ["subnet-0c", "subnet-0d"]
+  task_subnet_ids    = ["subnet-0c", "subnet-0d"]
   image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:0123abc"
   kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/0123"
   app_policy_json    = "{}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import get_args
 
-from deploy import package{% if cookiecutter.database != "dynamodb" %}, rds_ca{% endif %}, release
+from deploy import cost, package{% if cookiecutter.database != "dynamodb" %}, rds_ca{% endif %}, release
 from deploy.local import LocalEmulator
 from deploy.project import Architecture, Project
 from deploy.steps import DeployError, StepError, say, step
@@ -32,13 +33,26 @@ def parser(project: Project) -> argparse.ArgumentParser:
         ("rollback", "return to the previous release"),
         ("image", "build and push the image to ECR (compute=ecs)"),
         ("logs", "print the app's log lines and follow them"),
+        ("plan", "show what a deploy would change in Terraform's resources"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("--env", choices=project.environments, required=True)
     commands.choices["logs"].add_argument("--since", type=int, default=10, help="minutes")
-    commands.choices["rollback"].add_argument(
-        "--local", action="store_true", help="on the emulator of `deploy-local`"
+    for name in ("rollback", "plan"):
+        commands.choices[name].add_argument(
+            "--local", action="store_true", help="on the emulator of `deploy-local`"
+        )
+    estimate = commands.add_parser("cost", help="print the estimated monthly bill")
+    estimate.add_argument(
+        "--env", choices=project.environments, help="one environment (default: each)"
     )
+    estimate.add_argument(
+        "--usage", default="", help='assumptions to change, e.g. "api_requests=2000000"'
+    )
+    estimate.add_argument(
+        "--var-file", type=Path, action="append", default=[], help="tfvars to price as well"
+    )
+    estimate.add_argument("--json", action="store_true", help="the bill as JSON")
     commands.add_parser("deploy-local", help="deploy envs/dev to the emulator on loopback")
     commands.add_parser("deploy-local-down", help="stop the emulator and forget its state")
     return parser
@@ -72,12 +86,22 @@ def main(argv: list[str] | None = None) -> int:
                 release.rollback(
                     release.Target.aws_account(project, arguments.env), confirmed=confirmed
                 )
+            case "plan" if arguments.local:
+                with release.local_target(project, local) as target:
+                    release.plan(target)
+            case "plan":
+                release.plan(release.Target.aws_account(project, arguments.env))
             case "image":
                 if project.compute != "ecs":
                     raise SystemExit("image is for ECS; this project deploys a Lambda zip")
                 release.image(release.Target.aws_account(project, arguments.env))
             case "logs":
                 release.logs(release.Target.aws_account(project, arguments.env), arguments.since)
+            case "cost":
+                overrides = cost.parse_overrides(arguments.usage)
+                for environment in [arguments.env] if arguments.env else project.environments:
+                    bill = cost.bill(project, environment, overrides, arguments.var_file)
+                    print(cost.as_json(bill) if arguments.json else cost.report(bill) + "\n")
             case "deploy-local":
                 release.deploy_local(project, local)
             case "deploy-local-down":

@@ -25,15 +25,24 @@ def git(root: Path, *args: str) -> str:
     return result.stdout
 
 
+def uncommitted(root: Path) -> list[str]:
+    """The paths git sees changed or untracked."""
+    return [line[3:] for line in git(root, "status", "--porcelain").splitlines()]
+
+
+def head_revision(root: Path) -> str:
+    return git(root, "rev-parse", "--short=12", "HEAD").strip()
+
+
 def committed_revision(root: Path) -> str:
     """The commit a deploy ships; refuses a tree with uncommitted changes, because the
     revision is how a deploy is traced back to its code."""
-    changes = git(root, "status", "--porcelain").splitlines()
+    changes = uncommitted(root)
     if changes:
-        listed = ", ".join(line[3:] for line in changes[:5])
+        listed = ", ".join(changes[:5])
         more = f" and {len(changes) - 5} more" if len(changes) > 5 else ""
         raise StepError(f"uncommitted changes ({listed}{more}): commit or stash them first")
-    return git(root, "rev-parse", "--short=12", "HEAD").strip()
+    return head_revision(root)
 
 
 def state_bucket(project: Project, account_id: str) -> str:

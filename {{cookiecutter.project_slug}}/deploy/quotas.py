@@ -3,13 +3,12 @@ refuse halfway through `terraform apply`."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 from deploy.aws import Aws, error_code
 from deploy.project import Environment, Project
 from deploy.steps import StepError
+from deploy.tfvars import environment_values
 
 # "You can reserve up to the Unreserved account concurrency value that is shown, minus
 # 100 for functions that don't have reserved concurrency" (Lambda developer guide,
@@ -27,20 +26,6 @@ RESERVATIONS = {
 # is released or replaced by the apply.
 FUNCTION_ROLES = ("api", {% if cookiecutter.database != "dynamodb" %}"migrate", {% endif %}"worker")
 
-# `name = 12` or `name = null`, as the generated terraform.tfvars write them.
-NUMBER_OR_NULL = re.compile(r"^([a-z_][a-z0-9_]*)\s*=\s*(null|\d+)\s*(?:#.*)?$")
-
-
-def tfvars_numbers(path: Path) -> dict[str, int | None]:
-    """The whole-number and null assignments of a tfvars file (other lines are skipped)."""
-    found: dict[str, int | None] = {}
-    for line in path.read_text().splitlines():
-        match = NUMBER_OR_NULL.match(line.strip())
-        if match:
-            name, value = match.groups()
-            found[name] = None if value == "null" else int(value)
-    return found
-
 
 def reserved_today(client: Any, function_name: str) -> int:
     """What the function reserves now (0 without a reservation or before it exists)."""
@@ -57,8 +42,7 @@ def reserved_today(client: Any, function_name: str) -> int:
 def check_lambda_concurrency(aws: Aws, project: Project, environment: Environment) -> str:
     """Refuses, naming what to change, the environment's tfvars reservations when the
     account cannot grant them; otherwise says what they leave unreserved."""
-    tfvars = project.environment_root(environment) / "terraform.tfvars"
-    values = tfvars_numbers(tfvars)
+    values = environment_values(project, environment)
     wanted = {name: value for name in RESERVATIONS if (value := values.get(name))}
     if not wanted:
         return "no reserved concurrency"
@@ -70,7 +54,7 @@ def check_lambda_concurrency(aws: Aws, project: Project, environment: Environmen
     left = unreserved + today - sum(wanted.values())
     if left >= MIN_UNRESERVED:
         return f"reserving {sum(wanted.values())} of {limit} leaves {left} unreserved"
-    where = tfvars.relative_to(project.root)
+    where = (project.environment_root(environment) / "terraform.tfvars").relative_to(project.root)
     settings = ", ".join(f"{name} = {value}" for name, value in wanted.items())
     raise StepError(
         f"{where} reserves Lambda concurrency ({settings}) that would leave this account "

@@ -57,7 +57,7 @@ from deploy import {% if cookiecutter.frontend == "static" %}frontend, {% endif 
 from deploy.account import ensure_service_linked_roles
 from deploy.aws import Aws, error_code
 from deploy.local import LocalEmulator
-from deploy.preflight import committed_revision, confirm, state_bucket
+from deploy.preflight import committed_revision, confirm, head_revision, state_bucket, uncommitted
 from deploy.project import Environment, Project
 from deploy.runtime import AwsRuntime, EmulatedRuntime, Runtime
 from deploy.steps import StepError, say, step
@@ -133,13 +133,7 @@ def deploy(target: Target, *, confirmed: bool) -> None:
         with step("Checking the account's service-linked roles"):
             created = ensure_service_linked_roles(target.aws, project.linked_services)
             say(f"    created for {', '.join(created)}" if created else "    all present")
-    variables = {}
-    if project.compute == "lambda":
-        with step(f"Building the Lambda package ({project.architecture})"):
-            zip_path = package.build(project, project.architecture, os.environ.get("UV", "uv"))
-        variables["package_path"] = str(zip_path)
-    else:
-        variables["image_tag"] = revision
+    variables = release_variables(project, revision)
 {%- if cookiecutter.frontend == "static" %}
     with step("Building the page"):
         page = frontend.build(project.frontend, project.root)
@@ -166,6 +160,37 @@ def deploy(target: Target, *, confirmed: bool) -> None:
     release_page(target, stack, revision, move_back)
 {%- endif %}
     say(f"\nDeployed {revision} to {environment}: {stack['url']}")
+
+
+def release_variables(project: Project, revision: str) -> dict[str, str]:
+    """What Terraform needs of a release beside the tfvars: the Lambda package (built
+    here) or the image's tag."""
+    if project.compute == "lambda":
+        with step(f"Building the Lambda package ({project.architecture})"):
+            zip_path = package.build(project, project.architecture, os.environ.get("UV", "uv"))
+        return {"package_path": str(zip_path)}
+    return {"image_tag": revision}
+
+
+def plan(target: Target) -> None:
+    """`make plan`: what `make deploy` would change in the environment, changing nothing.
+    The working tree may hold uncommitted changes, the ones being planned."""
+    project, environment = target.project, target.environment
+    with step(f"Checking the account ({environment})"):
+        revision = head_revision(project.root)
+        changes = uncommitted(project.root)
+        pending = f" and {len(changes)} uncommitted changes" if changes else ""
+        say(f"    revision {revision}{pending}")
+        bucket = check_account(target)
+        if project.compute == "ecs" and not services.image_exists(
+            target.aws, target.repository, revision
+        ):
+            say(f"    ECR has no image {revision} yet: `make image ENV={environment}` pushes it")
+    variables = release_variables(project, revision)
+    with step("Terraform init"):
+        target.init_terraform(bucket)
+    with step(f"Terraform plan ({environment})"):
+        target.terraform.plan(variables)
 
 
 def ensure_signing_key(aws: Aws, secret_arn: str) -> None:

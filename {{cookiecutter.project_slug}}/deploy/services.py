@@ -55,6 +55,16 @@ def container(aws: Aws, task_definition: str, name: str) -> dict[str, Any]:
 {%- if cookiecutter.database != "dynamodb" %}
 
 
+def task_network(network: Mapping[str, Any]) -> dict[str, Any]:
+    """The stack's `task_network` as run_task's awsvpcConfiguration: a one-off task runs
+    where the services' tasks do, so it reaches ECR and the AWS APIs the same way."""
+    return {
+        "subnets": network["subnets"],
+        "securityGroups": network["security_groups"],
+        "assignPublicIp": "ENABLED" if network["assign_public_ip"] else "DISABLED",
+    }
+
+
 def run_migration(aws: Aws, stack: Mapping[str, Any]) -> None:
     """Runs the migration task definition once and waits for its exit code."""
     client = aws.client("ecs")
@@ -63,13 +73,7 @@ def run_migration(aws: Aws, stack: Mapping[str, Any]) -> None:
         taskDefinition=stack["task_definition_arns"]["migrate"],
         launchType="FARGATE",
         count=1,
-        networkConfiguration={
-            "awsvpcConfiguration": {
-                "subnets": stack["private_subnet_ids"],
-                "securityGroups": [stack["tasks_security_group_id"]],
-                "assignPublicIp": "DISABLED",
-            }
-        },
+        networkConfiguration={"awsvpcConfiguration": task_network(stack["task_network"])},
         startedBy="deploy",
     )
     if started.get("failures"):

@@ -16,6 +16,10 @@ from deploy.steps import run
 INIT_OPTIONS = ("-input=false", "-no-color", "-lockfile=readonly")
 
 
+def assignments(variables: Mapping[str, str]) -> list[str]:
+    return [f"-var={name}={value}" for name, value in variables.items()]
+
+
 @dataclass(frozen=True)
 class Terraform:
     root: Path
@@ -33,17 +37,20 @@ class Terraform:
 
     def apply(self, variables: Mapping[str, str], *targets: str) -> None:
         """Applies the root; `targets` limits it to those resources (and what they need)."""
-        assignments = [f"-var={name}={value}" for name, value in variables.items()]
         limits = [f"-target={target}" for target in targets]
         self(
             "apply",
             "-input=false",
             "-no-color",
             "-auto-approve",
-            *assignments,
+            *assignments(variables),
             *limits,
             capture=False,
         )
+
+    def plan(self, variables: Mapping[str, str]) -> None:
+        """Prints what applying the root with `variables` would change, and changes nothing."""
+        self("plan", "-input=false", *assignments(variables), capture=False)
 
     def stack(self) -> dict[str, Any]:
         """The environment's outputs: URL, settings, names and ARNs (no secret values)."""

@@ -3,6 +3,7 @@ limits)."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -12,14 +13,18 @@ from botocore.stub import Stubber
 
 from deploy.aws import Aws
 from deploy.project import Project
-from deploy.quotas import FUNCTION_ROLES, check_lambda_concurrency, tfvars_numbers
+from deploy.quotas import FUNCTION_ROLES, check_lambda_concurrency
 from deploy.steps import StepError
+from deploy.tfvars import environment_values
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
+    """This project's envs/dev variables, with the tfvars each test writes."""
+    real = Project.load()
     (tmp_path / "infra" / "envs" / "dev").mkdir(parents=True)
-    return replace(Project.load(), root=tmp_path)
+    shutil.copy(real.environment_root("dev") / "variables.tf", tmp_path / "infra/envs/dev")
+    return replace(real, root=tmp_path)
 
 
 @pytest.fixture
@@ -74,19 +79,19 @@ def stubbed(
     return stub
 
 
-def test_tfvars_numbers_are_the_whole_numbers_and_nulls(tmp_path: Path) -> None:
-    path = tmp_path / "terraform.tfvars"
-    path.write_text(
+def test_the_reservations_are_read_as_terraform_reads_them(project: Project) -> None:
+    write_tfvars(
+        project,
         "# reservations\n"
         "lambda_reserved_concurrency = null\n"
         "lambda_worker_maximum_concurrency  = 5 # at once\n"
-        'db_instance_class = "db.t4g.micro"\n'
-        "single_nat_gateway = true\n"
+        'cors_allowed_origins = ["https://app.example.com"]\n',
     )
-    assert tfvars_numbers(path) == {
-        "lambda_reserved_concurrency": None,
-        "lambda_worker_maximum_concurrency": 5,
-    }
+    values = environment_values(project, "dev")
+    assert values["lambda_reserved_concurrency"] is None
+    assert values["lambda_worker_maximum_concurrency"] == 5
+    assert values["cors_allowed_origins"] == ["https://app.example.com"]
+    assert values["alarm_email"] is None  # variables.tf's default
 
 
 def test_without_reservations_the_account_is_not_asked(

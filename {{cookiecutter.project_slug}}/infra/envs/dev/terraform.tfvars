@@ -6,8 +6,17 @@ kms_deletion_window_in_days    = 7
 secret_recovery_window_in_days = 0
 {%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
 az_count                       = 2
-single_nat_gateway             = true
+single_nat_gateway             = true # one NAT gateway if enable_nat_gateway is turned on
+
+# No NAT gateway, the largest fixed cost of a quiet environment (about $36 a month with its
+# address): {% if cookiecutter.compute == "ecs" %}the tasks run in the public subnets with a public IP each, behind the
+# security group that admits the load balancer alone{% else %}the functions reach Secrets Manager{% if cookiecutter.use_background_jobs == "y" %} and SQS{% endif %} through interface endpoints in one
+# zone{% endif %}. `make cost ENV=dev` prices it.
+enable_nat_gateway = false
 {%- endif %}
+
+# Dashboards cost $3 a month each past an account's first three; the alarms stay.
+monitoring_dashboard = false
 
 # The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
@@ -30,10 +39,16 @@ db_instance_class        = "db.t4g.micro"
 db_backup_retention_days = 1
 db_final_snapshot        = false # destroyable and recreatable: no snapshot to clash with
 db_multi_az              = false
-aurora_min_capacity      = 0.5
 aurora_max_capacity      = 2
+# 0: the database pauses after five minutes without connections and costs its storage
+# alone until the next connection, which waits about 15 seconds for it to resume.
+aurora_min_capacity = 0
 {%- endif %}
 {%- if ecs %}
+
+# Container Insights bills its per-task metrics as custom metrics; the service's own
+# CPU and memory metrics remain.
+container_insights = false
 
 task_cpu      = 256
 task_memory   = 512

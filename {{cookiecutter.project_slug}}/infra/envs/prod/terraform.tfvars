@@ -6,8 +6,10 @@ kms_deletion_window_in_days    = 30
 secret_recovery_window_in_days = 30
 {%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
 az_count                       = 3
+enable_nat_gateway             = true
 single_nat_gateway             = false
 {%- endif %}
+monitoring_dashboard           = true
 
 # The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
@@ -34,6 +36,8 @@ aurora_min_capacity      = 1
 aurora_max_capacity      = 16
 {%- endif %}
 {%- if ecs %}
+
+container_insights = true
 
 task_cpu      = 512
 task_memory   = 1024

@@ -6,6 +6,7 @@ locals {
   # A writer, and with multi_az a reader in the next zone: Aurora promotes the reader when
   # the writer fails (Aurora user guide, "High availability for Aurora").
   aurora_instance_count = local.is_aurora ? (var.multi_az ? 2 : 1) : 0
+  aurora_auto_pause     = local.is_aurora && var.aurora_min_capacity == 0
 
   # Keys are list positions, not the ids: ids of groups created in the same apply are unknown
   # at plan time and for_each keys must be known.
@@ -238,6 +239,18 @@ resource "aws_rds_cluster_parameter_group" "this" {
     value = "1"
   }
 
+  # With auto-pause, a session idle past the pause delay is closed: a connection pool's
+  # idle connections would otherwise keep the instance from ever pausing. The app pings a
+  # pooled connection before reuse and opens a new one in its place (core/db.py).
+  dynamic "parameter" {
+    for_each = local.aurora_auto_pause ? [var.aurora_seconds_until_auto_pause * 1000] : []
+
+    content {
+      name  = "idle_session_timeout"
+      value = tostring(parameter.value)
+    }
+  }
+
   tags = var.tags
 
   lifecycle {
@@ -272,8 +285,9 @@ resource "aws_rds_cluster" "this" {
   enabled_cloudwatch_logs_exports     = ["postgresql"]
 
   serverlessv2_scaling_configuration {
-    min_capacity = var.aurora_min_capacity
-    max_capacity = var.aurora_max_capacity
+    min_capacity             = var.aurora_min_capacity
+    max_capacity             = var.aurora_max_capacity
+    seconds_until_auto_pause = local.aurora_auto_pause ? var.aurora_seconds_until_auto_pause : null
   }
 
   backup_retention_period   = var.backup_retention_period

@@ -153,12 +153,23 @@ variable "availability_zones" {
 
 variable "aurora_min_capacity" {
   type        = number
-  description = "Aurora Serverless v2 minimum capacity in ACUs (0.5 steps)."
+  description = "Aurora Serverless v2 minimum capacity in ACUs (0.5 steps). 0 pauses the instances after aurora_seconds_until_auto_pause without user connections (Aurora PostgreSQL 16.3 and later minors; RDS creates the major's default minor, which is later): no capacity is billed while paused, and the first connection waits for the resume."
   default     = 0.5
 
   validation {
-    condition     = var.aurora_min_capacity >= 0.5 && var.aurora_min_capacity <= 256 && floor(var.aurora_min_capacity * 2) == var.aurora_min_capacity * 2
-    error_message = "aurora_min_capacity must be from 0.5 to 256 in steps of 0.5."
+    condition     = var.aurora_min_capacity >= 0 && var.aurora_min_capacity <= 256 && floor(var.aurora_min_capacity * 2) == var.aurora_min_capacity * 2
+    error_message = "aurora_min_capacity must be from 0 to 256 in steps of 0.5."
+  }
+}
+
+variable "aurora_seconds_until_auto_pause" {
+  type        = number
+  description = "With aurora_min_capacity 0: seconds without user connections before an instance pauses (300-86400, \"Scaling to Zero ACUs with automatic pause and resume\", Aurora User Guide). Sessions idle longer are closed (idle_session_timeout), so a pool's idle connections do not keep the instance awake."
+  default     = 300
+
+  validation {
+    condition     = var.aurora_seconds_until_auto_pause >= 300 && var.aurora_seconds_until_auto_pause <= 86400 && floor(var.aurora_seconds_until_auto_pause) == var.aurora_seconds_until_auto_pause
+    error_message = "aurora_seconds_until_auto_pause must be a whole number of seconds from 300 to 86400."
   }
 }
 

@@ -32,11 +32,12 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_ecs_cluster" "this" {
+  #checkov:skip=CKV_AWS_65:container_insights is on by default and in prod; dev turns it off, where its per-metric charge buys little
   name = var.name
 
   setting {
     name  = "containerInsights"
-    value = "enabled"
+    value = var.container_insights ? "enabled" : "disabled"
   }
 
   tags = var.tags

@@ -53,6 +53,15 @@ output "tasks_security_group_id" {
   value       = aws_security_group.tasks.id
 }
 
+output "task_network" {
+  description = "Where the services' tasks run (subnets, security group, public IP): one-off tasks, such as the migration, run the same way."
+  value = {
+    subnets          = var.task_subnet_ids
+    security_groups  = [aws_security_group.tasks.id]
+    assign_public_ip = var.assign_public_ip
+  }
+}
+
 output "task_role_arn" {
   description = "ARN of the role the app runs as."
   value       = aws_iam_role.task.arn

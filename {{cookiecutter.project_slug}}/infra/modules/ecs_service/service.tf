@@ -157,9 +157,9 @@ resource "aws_ecs_service" "app" {
   }
 
   network_configuration {
-    subnets          = var.private_subnet_ids
+    subnets          = var.task_subnet_ids
     security_groups  = [aws_security_group.tasks.id]
-    assign_public_ip = false
+    assign_public_ip = var.assign_public_ip
   }
 
   load_balancer {
@@ -209,9 +209,9 @@ resource "aws_ecs_service" "worker" {
   }
 
   network_configuration {
-    subnets          = var.private_subnet_ids
+    subnets          = var.task_subnet_ids
     security_groups  = [aws_security_group.tasks.id]
-    assign_public_ip = false
+    assign_public_ip = var.assign_public_ip
   }
 
   tags = var.tags

@@ -34,14 +34,26 @@ variable "public_subnet_ids" {
   }
 }
 
-variable "private_subnet_ids" {
+variable "task_subnet_ids" {
   type        = list(string)
-  description = "Private subnets the tasks run in (no public IPs; they reach AWS APIs through NAT or VPC endpoints)."
+  description = "Subnets the tasks run in: private ones, whose NAT gateways or VPC endpoints reach the AWS APIs, or public ones with assign_public_ip."
 
   validation {
-    condition     = length(var.private_subnet_ids) >= 1 && alltrue([for s in var.private_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
-    error_message = "private_subnet_ids must hold at least one subnet id (subnet-...)."
+    condition     = length(var.task_subnet_ids) >= 1 && alltrue([for s in var.task_subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "task_subnet_ids must hold at least one subnet id (subnet-...)."
   }
+}
+
+variable "assign_public_ip" {
+  type        = bool
+  description = "Give each task a public IPv4 address, its way to the AWS APIs from a public subnet without NAT. The tasks' security group still admits the load balancer alone."
+  default     = false
+}
+
+variable "container_insights" {
+  type        = bool
+  description = "CloudWatch Container Insights on the cluster: per-task CPU, memory and network metrics, billed as custom metrics."
+  default     = true
 }
 
 variable "image" {

@@ -312,6 +312,8 @@ locals {
 }
 
 resource "aws_cloudwatch_dashboard" "this" {
+  count = var.dashboard ? 1 : 0
+
   dashboard_name = var.name
   dashboard_body = jsonencode({
     widgets = [for i, g in local.graphs : {

@@ -4,8 +4,8 @@ output "topic_arn" {
 }
 
 output "dashboard_name" {
-  description = "Name of the CloudWatch dashboard."
-  value       = aws_cloudwatch_dashboard.this.dashboard_name
+  description = "Name of the CloudWatch dashboard (null without one)."
+  value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
 }
 
 output "alarm_names" {

@@ -35,6 +35,12 @@ variable "alarm_email" {
   }
 }
 
+variable "dashboard" {
+  type        = bool
+  description = "The dashboard <name> graphing the alarms' metrics ($3 a month beyond an account's first three, \"Amazon CloudWatch pricing\")."
+  default     = true
+}
+
 variable "compute" {
   type        = string
   description = "Where the API runs: ecs (ALB alarms) or lambda (function and HTTP API alarms)."

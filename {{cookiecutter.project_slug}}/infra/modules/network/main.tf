@@ -180,7 +180,7 @@ resource "aws_vpc_endpoint" "interface" {
   vpc_id              = aws_vpc.this.id
   service_name        = "com.amazonaws.${local.region}.${each.value}"
   vpc_endpoint_type   = "Interface"
-  subnet_ids          = aws_subnet.private[*].id
+  subnet_ids          = slice(aws_subnet.private[*].id, 0, coalesce(var.interface_endpoint_az_count, var.az_count))
   security_group_ids  = [aws_security_group.endpoints[0].id]
   private_dns_enabled = true
 

@@ -71,6 +71,17 @@ variable "interface_endpoints" {
   }
 }
 
+variable "interface_endpoint_az_count" {
+  type        = number
+  description = "How many availability zones (the first ones) hold an interface endpoint's network interfaces; null: every zone. Each zone is billed per hour, and a client in another zone still reaches the endpoint through its regional DNS name, so one is enough where a zone outage may stop the environment."
+  default     = null
+
+  validation {
+    condition     = var.interface_endpoint_az_count == null ? true : (var.interface_endpoint_az_count >= 1 && var.interface_endpoint_az_count <= var.az_count && floor(var.interface_endpoint_az_count) == var.interface_endpoint_az_count)
+    error_message = "interface_endpoint_az_count must be null or a whole number from 1 to az_count."
+  }
+}
+
 variable "kms_key_arn" {
   type        = string
   description = "ARN of the customer-managed KMS key that encrypts the flow log group."

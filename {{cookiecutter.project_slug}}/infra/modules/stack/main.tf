@@ -65,6 +65,12 @@ locals {
     # the app, `make rds-ca`) and name DATABASE_HOST ("Using SSL/TLS to encrypt a connection
     # to a DB instance or cluster", RDS User Guide).
     DB_SSL = "verify-full"
+{%- if cookiecutter.database == "aurora-serverless" %}
+    # A paused instance resumes on the first connection, in about 15 seconds ("Scaling to
+    # Zero ACUs with automatic pause and resume", Aurora User Guide); the request still
+    # ends within the API's 30 s.
+    DB_CONNECT_TIMEOUT = var.aurora_min_capacity == 0 ? "25" : "5"
+{%- endif %}
 {%- endif %}
 {%- if uploads %}
 
@@ -97,6 +103,7 @@ module "network" {
 
   name                 = var.name
   az_count             = var.az_count
+  enable_nat_gateway   = var.enable_nat_gateway
   single_nat_gateway   = var.single_nat_gateway
   kms_key_arn          = module.kms.key_arn
   log_retention_days   = var.log_retention_days
@@ -104,7 +111,17 @@ module "network" {
 {%- if dynamodb %}
   dynamodb_endpoint    = true
 {%- endif %}
-  tags                 = var.tags
+{%- if not ecs %}
+
+  # Without NAT, the functions' way to the AWS APIs they call (core/aws.py) but S3, which
+  # the gateway endpoint serves. One zone's endpoint serves functions in every zone
+  # through its regional DNS name; each endpoint zone costs per hour ("AWS PrivateLink
+  # pricing").
+  interface_endpoints         = var.enable_nat_gateway ? [] : [{% if jobs %}"secretsmanager", "sqs"{% else %}"secretsmanager"{% endif %}]
+  interface_endpoint_az_count = 1
+{%- endif %}
+
+  tags = var.tags
 }
 {%- else %}
 
@@ -520,7 +537,12 @@ module "ecs_service" {
   name               = var.name
   vpc_id             = module.network.vpc_id
   public_subnet_ids  = module.network.public_subnet_ids
-  private_subnet_ids = module.network.private_subnet_ids
+  container_insights = var.container_insights
+  # Without NAT, the public subnets and a public IP are the tasks' way to ECR, CloudWatch
+  # Logs and the AWS APIs.
+  task_subnet_ids  = var.enable_nat_gateway ? module.network.private_subnet_ids : module.network.public_subnet_ids
+  assign_public_ip = !var.enable_nat_gateway
+
   image              = "${module.registry.repository_url}:${var.image_tag}"
   cpu                = var.task_cpu
   memory             = var.task_memory
@@ -633,6 +655,7 @@ module "monitoring" {
   name               = var.name
   kms_key_arn        = module.kms.key_arn
   alarm_email        = var.alarm_email
+  dashboard          = var.monitoring_dashboard
   compute            = "{{ cookiecutter.compute }}"
   app_log_group_name = {% if ecs %}module.ecs_service.log_group_name{% else %}module.lambda_api.log_group_names["api"]{% endif %}
 {%- if ecs %}

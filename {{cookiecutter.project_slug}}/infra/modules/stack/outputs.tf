@@ -47,11 +47,11 @@ output "kms_key_arn" {
   value       = module.kms.key_arn
 }
 
-{%- if cookiecutter.compute == "ecs" or cookiecutter.database in ("postgres", "aurora-serverless") %}
+{%- if cookiecutter.compute == "ecs" %}
 
-output "private_subnet_ids" {
-  description = "Private subnets (where one-off tasks run)."
-  value       = module.network.private_subnet_ids
+output "task_network" {
+  description = "Where the tasks run (subnets, security group, public IP); one-off tasks such as the migration run the same way."
+  value       = module.ecs_service.task_network
 }
 {%- endif %}
 
@@ -61,7 +61,7 @@ output "alarm_topic_arn" {
 }
 
 output "dashboard_name" {
-  description = "CloudWatch dashboard of the environment."
+  description = "CloudWatch dashboard of the environment (null with monitoring_dashboard off)."
   value       = module.monitoring.dashboard_name
 }
 {%- if cookiecutter.database in ("postgres", "aurora-serverless") %}
@@ -134,10 +134,6 @@ output "app_task_migrates" {
   value       = module.ecs_service.app_task_migrates
 }
 
-output "tasks_security_group_id" {
-  description = "Security group of the app's tasks (one-off tasks use it too)."
-  value       = module.ecs_service.tasks_security_group_id
-}
 {%- else %}
 
 output "function_names" {

@@ -74,6 +74,16 @@ variable "az_count" {
   default     = 2
 }
 
+variable "enable_nat_gateway" {
+  type        = bool
+{%- if cookiecutter.compute == "ecs" %}
+  description = "NAT gateways give the private subnets the internet. Without them the tasks run in the public subnets with public IPs, which their security group opens to the load balancer alone: one public IPv4 address per task costs less than a NAT gateway."
+{%- else %}
+  description = "NAT gateways give the private subnets the internet. Without them the functions reach Secrets Manager{% if cookiecutter.use_background_jobs == "y" %} and SQS{% endif %}, all they call outside the VPC but S3, through interface endpoints in one zone (and S3 through its gateway endpoint), which cost less."
+{%- endif %}
+  default     = true
+}
+
 variable "single_nat_gateway" {
   type        = bool
   description = "One NAT gateway for all zones (cheaper) instead of one per zone (survives a zone outage)."
@@ -85,6 +95,12 @@ variable "alarm_email" {
   type        = string
   description = "E-mail subscribed to the alarms (AWS asks it to confirm). Null: no subscription."
   default     = null
+}
+
+variable "monitoring_dashboard" {
+  type        = bool
+  description = "The CloudWatch dashboard of the environment's metrics ($3 a month beyond an account's first three)."
+  default     = true
 }
 {%- if cookiecutter.database == "dynamodb" %}
 
@@ -126,7 +142,7 @@ variable "db_instance_class" {
 
 variable "aurora_min_capacity" {
   type        = number
-  description = "Aurora Serverless v2 minimum capacity (ACUs, 0.5-256)."
+  description = "Aurora Serverless v2 minimum capacity (ACUs, 0-256): 0 pauses the database after five minutes without connections, and the app waits up to 25 s for the resume."
   default     = 0.5
 }
 
@@ -198,6 +214,12 @@ variable "hosted_zone_name" {
 variable "image_tag" {
   type        = string
   description = "Tag of the app image in the registry (the git revision `make image` pushed)."
+}
+
+variable "container_insights" {
+  type        = bool
+  description = "CloudWatch Container Insights on the cluster: per-task CPU, memory and network metrics, billed as custom metrics."
+  default     = true
 }
 
 variable "task_cpu" {

@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, le=100)
     db_max_overflow: int = Field(5, ge=0, le=100)
     db_pool_recycle: int = Field(1800, ge=-1, description="seconds; -1 never recycles")
+    # Seconds a new connection may take. An Aurora instance paused at 0 ACUs resumes on the
+    # first connection, in about 15 seconds (longer after a day paused), so Terraform sets
+    # more there.
+    db_connect_timeout: float = Field(5, gt=0, le=60)
     db_ssl: SslMode = "prefer"
     # Whom DB_SSL=verify-ca/verify-full trusts: a PEM file of authorities, `system` for the
     # OS trust store, or (empty) the RDS certificate bundle packaged with the app.

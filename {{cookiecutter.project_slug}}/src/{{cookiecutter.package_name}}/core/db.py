@@ -60,7 +60,6 @@ NAMING_CONVENTION = {
 
 log = structlog.get_logger(__name__)
 
-CONNECT_TIMEOUT_SECONDS = 5
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # Postgres's answers to a wrong password, and to a user that does not exist (yet).
 AUTHENTICATION_FAILED = {"28P01", "28000"}
@@ -183,7 +182,7 @@ def build_engine(
         }
     engine = create_async_engine(
         url,
-        connect_args={"ssl": ssl_argument(settings), "timeout": CONNECT_TIMEOUT_SECONDS},
+        connect_args={"ssl": ssl_argument(settings), "timeout": settings.db_connect_timeout},
         **pool,
     )
     if pooled:

@@ -19,7 +19,11 @@ from typing import Any
 
 from deploy.project import Environment, Project
 from deploy.steps import StepError
+{%- if cookiecutter.database != "dynamodb" or jobs %}
 from deploy.tfvars import environment_values, module_default
+{%- else %}
+from deploy.tfvars import environment_values
+{%- endif %}
 
 PRICES_FILE = Path("cost", "prices.json")
 USAGE_FILE = Path("cost", "usage.json")

@@ -30,9 +30,9 @@ USAGE_FILE = Path("cost", "usage.json")
 BASE_REGION = "us-east-1"  # the region prices.json's `prices` are for
 
 GB = 1_000_000  # KB per GB, as AWS bills data
-# Prices named ..._million are per million units, and so on.
-PER = {"_million": 1_000_000, "_thousand": 1000, "_10k": 10_000}
-PER_NAMES = {"_million": " per million", "_thousand": " per 1,000", "_10k": " per 10,000"}
+# Prices named ..._million are per million units, and so on: by name ending, how many
+# units a price is for, and how the bill says it.
+PER = {"_million": (1_000_000, "million"), "_thousand": (1000, "1,000"), "_10k": (10_000, "10,000")}
 SECONDS_PER_HOUR = 3600
 HOURS_PER_MONTH = 730  # as AWS's price pages count a month
 DAYS_PER_MONTH = 30.4
@@ -193,9 +193,8 @@ class Estimate:
         """amount units at prices[price], which is per million, thousand or 10,000 units
         where its name ends so."""
         listed: float = self.prices[price]
-        suffix = next((end for end in PER if price.endswith(end)), "")
-        per = PER.get(suffix, 1)
-        parts = (number(amount), unit, "x", rate(listed) + PER_NAMES.get(suffix, ""))
+        per, each = next((PER[end] for end in PER if price.endswith(end)), (1, ""))
+        parts = (number(amount), unit, "x", rate(listed), f"per {each}" if each else "")
         return Line(self.group, item, " ".join(filter(None, parts)), amount * listed / per)
 
     def hourly(self, item: str, count: float, unit: str, price: float) -> Line:

@@ -2,14 +2,18 @@
 
 Each rule names the option value that leaves some paths unused. A file named
 NAME.dynamodb.EXT is a DynamoDB project's NAME.EXT: it takes its SQL sibling's place
-there, and is removed from every other project. Nothing else happens here: no git init,
-no installs, no network.
+there, and is removed from every other project. Then it records where the template came
+from and the answers (.cruft.json), so `cruft update` can bring a newer template in.
+Nothing else happens here: no git init, no installs, no network.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 # Rendered by cookiecutter before the hook runs; tojson escapes quotes, so the raw string
@@ -108,6 +112,58 @@ def use_variants(project: Path) -> None:
             variant.unlink()
 
 
+def git(directory: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(directory), *args], capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def template_origin() -> tuple[str, str] | str:
+    """(where the template can be cloned from, the commit rendered), or why neither is
+    known. cookiecutter clones a URL into _repo_dir, and takes a local path as given:
+    relative to where cookiecutter started, which the shell passes on as PWD (the hook
+    itself runs in the project)."""
+    repo_dir = Path(os.environ.get("PWD", "."), ANSWERS["_repo_dir"])
+    commit = git(repo_dir, "rev-parse", "HEAD")
+    if not (repo_dir / "cookiecutter.json").is_file() or commit is None:
+        return f"{ANSWERS['_template']} is not a git checkout this hook can find"
+    if ANSWERS["_template"] == ANSWERS["_repo_dir"]:
+        return str(repo_dir.resolve()), commit
+    origin = git(repo_dir, "remote", "get-url", "origin")
+    if origin is None:
+        return f"the clone of {ANSWERS['_template']} has no origin"
+    return origin, commit
+
+
+def record_template(project: Path) -> None:
+    """Write .cruft.json as `cruft create` would. cruft itself renders with _commit set,
+    for create and for both sides of an update, and writes the file itself."""
+    if "_commit" in ANSWERS:
+        return
+    origin = template_origin()
+    if isinstance(origin, str):
+        print(
+            f"No .cruft.json: {origin}. `cruft link <template>` records it later.",
+            file=sys.stderr,
+        )
+        return
+    template, commit = origin
+    answers = {key: value for key, value in ANSWERS.items() if not key.startswith("_")}
+    state = {
+        "template": template,
+        "commit": commit,
+        "checkout": ANSWERS.get("_checkout"),
+        "context": {"cookiecutter": {**answers, "_template": template, "_commit": commit}},
+        "directory": None,
+    }
+    text = json.dumps(state, ensure_ascii=False, indent=2, separators=(",", ": "))
+    (project / ".cruft.json").write_text(text + "\n")
+
+
 def main() -> None:
     project = Path.cwd()
     for unused, paths in UNUSED:
@@ -115,6 +171,7 @@ def main() -> None:
             for relative in paths:
                 remove(project / relative)
     use_variants(project)
+    record_template(project)
 
 
 if __name__ == "__main__":

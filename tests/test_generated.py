@@ -13,6 +13,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -115,6 +116,15 @@ def test_one_api_on_every_data_layer_and_a_sql_database_moves_into_dynamodb(
     sql, dynamodb = schemas
     assert "/api/v1/items" in sql["paths"]
     assert dynamodb == sql
+    # The README's client generator takes the document as it is, with no warning.
+    document = tmp_path / "openapi.json"
+    document.write_text(json.dumps(sql))
+    generator = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(document)]
+    generated = run(generator, tmp_path, os.environ)
+    assert "Warning" not in generated.stdout + generated.stderr, generated.stdout
+    client = tmp_path / "acme-orders-api-client" / "acme_orders_api_client"
+    assert (client / "api" / "items" / "list_items_api_v1_items_get.py").is_file()
+    run([sys.executable, "-m", "compileall", "-q", str(client)], tmp_path, os.environ)
 
     (sql_project, sql_python, env), (dynamodb_project, dynamodb_python, _) = projects
     database = f"sqlite:///{tmp_path / 'app.db'}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.core.config import Settings
@@ -14,6 +15,53 @@ def test_unknown_route_is_json_404(client: TestClient) -> None:
 
 def test_wrong_method_is_json_405(client: TestClient) -> None:
     assert_error(client.put("/health"), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/health", "GET"),
+        ("/api/v1/items", "GET, POST"),
+        ("/api/v1/items/0192f4b8-7b8e-7000-8000-000000000000", "GET, PATCH, DELETE"),
+    ],
+)
+def test_405_and_options_name_every_method_of_the_path(
+    client: TestClient, path: str, allowed: str
+) -> None:
+    # GET and POST /items are two routes: Starlette alone would name only the first.
+    response = client.put(path)
+    assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == allowed
+    options = client.options(path)
+    assert (options.status_code, options.headers["allow"]) == (204, allowed)
+
+
+def test_a_repeated_query_parameter_is_refused(
+    client: TestClient, auth_headers: AuthHeaders
+) -> None:
+    response = client.get("/api/v1/items?limit=5&limit=50", headers=auth_headers("q@example.com"))
+    error = assert_error(response, 422, "validation_error")
+    assert [detail["field"] for detail in error["details"]] == ["query.limit"]
+
+
+def test_every_error_status_is_documented_with_the_envelope(app: FastAPI) -> None:
+    """What clients generate code from: each operation's error statuses, each with the
+    error body's schema (tests/test_contract.py checks the API keeps to them)."""
+    envelope = {"$ref": "#/components/schemas/ErrorResponse"}
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            errors = {
+                status: response["content"]["application/json"]["schema"]
+                for status, response in operation["responses"].items()
+                if int(status) >= 400
+            }
+            assert all(schema == envelope for schema in errors.values()), (method, path)
+            if path.startswith("/api/"):
+                assert {"400", "422"} <= set(errors), (method, path)
+            if "security" in operation:
+                assert "401" in errors, (method, path)
+            if "{" in path:
+                assert "404" in errors, (method, path)
 
 
 def test_validation_error_lists_field_paths_without_values(client: TestClient) -> None:

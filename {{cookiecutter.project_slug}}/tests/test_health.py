@@ -72,11 +72,14 @@ def test_readiness_reports_dialect(client: TestClient, database_url: str) -> Non
 
 def assert_outage(client: TestClient) -> None:
     """The database is down: readiness says so (and logs what the database alarm counts);
-    liveness, which the load balancer and the container health check probe, does not."""
+    liveness, which the load balancer and the container health check probe, does not; an
+    API call is a 503 too, as its OpenAPI document says, never a 500."""
     with capture_logs() as logged:
         assert_error(client.get("/health/db"), 503, "service_unavailable")
     assert "database_unreachable" in [entry["event"] for entry in logged]
     assert client.get("/health").status_code == 200
+    login = {"username": "outage@example.com", "password": "correct horse battery"}
+    assert_error(client.post("/api/v1/auth/login", data=login), 503, "service_unavailable")
 
 
 {%- if cookiecutter.database != "dynamodb" %}

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
+{%- if cookiecutter.use_s3_uploads == "y" %}
+from typing import Any
+{%- endif %}
 
 import structlog
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from {{ cookiecutter.package_name }}.api import health
+from {{ cookiecutter.package_name }}.api.fields import refuse_repeated_query_parameters
 from {{ cookiecutter.package_name }}.core.config import Settings, SettingsError, get_settings
 {%- if cookiecutter.database == "dynamodb" %}
 from {{ cookiecutter.package_name }}.core.db import Database
 {%- else %}
 from {{ cookiecutter.package_name }}.core.db import Database, database_url
 {%- endif %}
-from {{ cookiecutter.package_name }}.core.errors import install_error_handlers
+from {{ cookiecutter.package_name }}.core.errors import documented, install_error_handlers
 from {{ cookiecutter.package_name }}.core.logs import RequestContextMiddleware, configure_logging
 from {{ cookiecutter.package_name }}.core.security import signing_key
 from {{ cookiecutter.package_name }}.items.routes import router as items_router
@@ -29,6 +34,7 @@ from {{ cookiecutter.package_name }}.jobs.queue import job_queue
 {%- endif %}
 {%- if cookiecutter.use_s3_uploads == "y" %}
 from {{ cookiecutter.package_name }}.uploads.routes import router as uploads_router
+from {{ cookiecutter.package_name }}.uploads.service import document_limits
 {%- endif %}
 from {{ cookiecutter.package_name }}.users.routes import auth_router, users_router
 
@@ -80,7 +86,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContextMiddleware)
 
-    api = APIRouter(prefix=API_PREFIX)
+    # Every API route refuses input it cannot parse (400) or accept (422), and answers 503
+    # when the database cannot (api/deps.py): one document, whatever the database.
+    api = APIRouter(
+        prefix=API_PREFIX,
+        dependencies=[Depends(refuse_repeated_query_parameters)],
+        responses=documented(
+            HTTPStatus.BAD_REQUEST,
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            HTTPStatus.SERVICE_UNAVAILABLE,
+        ),
+    )
     api.include_router(auth_router)
     api.include_router(users_router)
     api.include_router(items_router)
@@ -89,6 +105,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {%- endif %}
     app.include_router(health.router)
     app.include_router(api)
+{%- if cookiecutter.use_s3_uploads == "y" %}
+
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return document_limits(build_openapi(), settings)
+
+    app.openapi = openapi  # type: ignore[method-assign]
+{%- endif %}
     return app
 
 

@@ -7,15 +7,17 @@ from collections.abc import AsyncIterator
 {% endif -%}
 from typing import Annotated
 
+import structlog
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 {%- if cookiecutter.database != "dynamodb" %}
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 {%- endif %}
 
 from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import Database
-from {{ cookiecutter.package_name }}.core.errors import UnauthorizedError
+from {{ cookiecutter.package_name }}.core.errors import {% if cookiecutter.database != "dynamodb" %}ServiceUnavailableError, {% endif %}UnauthorizedError
 from {{ cookiecutter.package_name }}.core.security import access_token_subject
 from {{ cookiecutter.package_name }}.items.repository import ItemRepository
 {%- if cookiecutter.use_background_jobs == "y" %}
@@ -28,6 +30,7 @@ from {{ cookiecutter.package_name }}.users.models import User
 from {{ cookiecutter.package_name }}.users.repository import UserRepository
 from {{ cookiecutter.package_name }}.users.service import user_for_token_subject
 
+log = structlog.get_logger(__name__)
 # Relative, so Swagger's "Authorize" also works under an API Gateway stage prefix.
 _bearer = OAuth2PasswordBearer(tokenUrl="api/v1/auth/login", auto_error=False)
 
@@ -65,11 +68,21 @@ JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 # GET and HEAD are safe methods (RFC 9110, 9.2.1): their requests only read, and their
 # session runs outside a transaction (see Database.session).
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+# What the database failing to answer raises: refused or timed-out connections (OSError,
+# TimeoutError) and, in DB-API's terms, errors of the database's operation or of the
+# connection to it, not of the query (OperationalError, InterfaceError).
+UNREACHABLE = (OperationalError, InterfaceError, OSError, TimeoutError)
 
 
 async def get_session(request: Request, database: DatabaseDep) -> AsyncIterator[AsyncSession]:
-    async with database.session(read_only=request.method in READ_ONLY_METHODS) as session:
-        yield session
+    """The request's session. A database that cannot answer is a 503, as on DynamoDB:
+    retry later, nothing is wrong with the request."""
+    try:
+        async with database.session(read_only=request.method in READ_ONLY_METHODS) as session:
+            yield session
+    except UNREACHABLE as error:
+        log.warning("database_unreachable", error_type=type(error).__name__)
+        raise ServiceUnavailableError("Database is unreachable") from None
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

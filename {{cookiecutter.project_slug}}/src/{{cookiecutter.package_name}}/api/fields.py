@@ -1,17 +1,22 @@
-"""Schema building blocks every resource shares: safe text, ids and pages."""
+"""Schema building blocks every resource shares: safe text, ids, pages and one value
+per query parameter."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Query
-from pydantic import AfterValidator, BaseModel, StringConstraints
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from {{ cookiecutter.package_name }}.core.errors import InvalidInputError
 from {{ cookiecutter.package_name }}.core.ids import InvalidCursorError, PageRequest, decode_cursor
 
 MAX_PAGE_SIZE = 100
-CURSOR_LENGTH = 22  # 16 bytes in unpadded URL-safe base64
+# 16 bytes in unpadded URL-safe base64: 22 characters, the last carrying 2 of the 6 bits
+# it could, so its 4 low bits are 0.
+CURSOR_PATTERN = "^[A-Za-z0-9_-]{21}[AQgw]$"
 
 
 def _no_nul(value: str) -> str:
@@ -21,7 +26,25 @@ def _no_nul(value: str) -> str:
     return value
 
 
-NoNul = AfterValidator(_no_nul)
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+class _NoNul:
+    """Refuses NUL characters, and says so in the OpenAPI schema with a pattern, so
+    clients and the generated API tests know the rule."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_no_nul, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "pattern": NO_NUL_PATTERN}
+
+
+NoNul = _NoNul()
 Title = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
 ]
@@ -31,8 +54,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="page size")]
 Cursor = Annotated[
     str | None,
     Query(
-        min_length=CURSOR_LENGTH,
-        max_length=CURSOR_LENGTH,
+        pattern=CURSOR_PATTERN,
         description="the previous page's next_cursor; absent for the first page",
     ),
 ]
@@ -56,3 +78,12 @@ class PageMeta(BaseModel):
 
     limit: int
     next_cursor: str | None
+
+
+async def refuse_repeated_query_parameters(request: Request) -> None:
+    """422 for `?limit=5&limit=50`: FastAPI would take one value silently, and a cache or
+    proxy in front may take the other."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    repeated = next((name for name in names if names.count(name) > 1), None)
+    if repeated is not None:
+        raise InvalidInputError(f"{repeated!r} is given more than once", field=f"query.{repeated}")

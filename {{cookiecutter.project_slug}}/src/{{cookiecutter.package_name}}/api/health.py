@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
 
 import structlog
 from fastapi import APIRouter
 
 from {{ cookiecutter.package_name }}.api.deps import DatabaseDep
-from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError
+from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError, documented
 
 DB_CHECK_TIMEOUT_SECONDS = 5
 
@@ -21,7 +22,7 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/db")
+@router.get("/db", responses=documented(HTTPStatus.SERVICE_UNAVAILABLE))
 async def health_db(database: DatabaseDep) -> dict[str, str]:
     try:
         async with asyncio.timeout(DB_CHECK_TIMEOUT_SECONDS):

@@ -5,6 +5,8 @@
 
 Validation errors (422) list each problem in `details` as {"field", "message", "type"}
 with the field's dotted path (e.g. "body.email"). Input values are never echoed back.
+`ErrorResponse` is that shape as a schema: `documented(...)` puts it in the OpenAPI
+document for each status a route can answer with.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = structlog.get_logger(__name__)
 
@@ -70,6 +74,32 @@ class ServiceUnavailableError(AppError):
     code = "service_unavailable"
 
 
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] | None
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody
+    request_id: str | None
+
+
+def documented(*statuses: HTTPStatus) -> dict[int | str, dict[str, Any]]:
+    """A route's or router's `responses`: each error status with the envelope's schema."""
+    return {
+        int(status): {"model": ErrorResponse, "description": status.phrase} for status in statuses
+    }
+
+
 def error_response(
     request: Request,
     status_code: int,
@@ -93,6 +123,24 @@ def _code_for(status_code: int) -> str:
         return "error"
 
 
+# The methods a route can declare, in the order `Allow` lists them.
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path. Starlette's own 405 names only the
+    first route it tried, though GET and POST /items are two routes (RFC 9110, 15.5.6:
+    `Allow` lists the target resource's methods)."""
+    return ", ".join(
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -101,10 +149,16 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = exc.headers
+        if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+            headers = {"Allow": allowed_methods(request)}
+            if request.method == "OPTIONS":
+                # RFC 9110, 9.3.7: OPTIONS asks which methods the resource supports.
+                return Response(status_code=HTTPStatus.NO_CONTENT, headers=headers)
         message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         return error_response(
-            request, exc.status_code, _code_for(exc.status_code), message, headers=exc.headers
+            request, exc.status_code, _code_for(exc.status_code), message, headers=headers
         )
 
     @app.exception_handler(RequestValidationError)

@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from {{ cookiecutter.package_name }}.api.fields import LongText, PageMeta, Title
 
@@ -14,9 +15,10 @@ class ItemCreate(BaseModel):
 
 
 class ItemUpdate(BaseModel):
-    """Partial update: only the fields sent are changed."""
+    """Partial update: only the fields sent are changed. A title may be left out, never
+    set to null, so the schema does not offer null."""
 
-    title: Title | None = None
+    title: Title | SkipJsonSchema[None] = None
     description: LongText | None = None
 
     @field_validator("title")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from http import HTTPStatus
 
 from fastapi import APIRouter, status
 
@@ -10,6 +11,7 @@ from {{ cookiecutter.package_name }}.api.deps import CurrentUser, JobsDep, Setti
 from {{ cookiecutter.package_name }}.api.deps import CurrentUser, SettingsDep, UploadsDep
 {% endif -%}
 from {{ cookiecutter.package_name }}.api.fields import PageQuery
+from {{ cookiecutter.package_name }}.core.errors import documented
 from {{ cookiecutter.package_name }}.uploads import service, storage
 from {{ cookiecutter.package_name }}.uploads.models import Upload
 from {{ cookiecutter.package_name }}.uploads.schemas import (
@@ -20,7 +22,13 @@ from {{ cookiecutter.package_name }}.uploads.schemas import (
     UploadRead,
 )
 
-router = APIRouter(prefix="/uploads", tags=["uploads"])
+router = APIRouter(
+    prefix="/uploads", tags=["uploads"], responses=documented(HTTPStatus.UNAUTHORIZED)
+)
+# Another user's upload is a 404 too; 409 is an upload not in the state the call needs.
+# (503, S3{% if cookiecutter.use_background_jobs == "y" %} or the job queue{% endif %} unreachable or no bucket configured, every API route documents.)
+NOT_FOUND = HTTPStatus.NOT_FOUND
+CONFLICT = HTTPStatus.CONFLICT
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -30,7 +38,11 @@ async def start_upload(
     return await service.start_upload(uploads, settings, user, data)
 
 
-@router.post("/{upload_id}/complete", response_model=UploadRead)
+@router.post(
+    "/{upload_id}/complete",
+    response_model=UploadRead,
+    responses=documented(NOT_FOUND, CONFLICT),
+)
 {%- if cookiecutter.use_background_jobs == "y" %}
 async def complete_upload(
     upload_id: uuid.UUID,
@@ -60,12 +72,12 @@ async def list_uploads(user: CurrentUser, uploads: UploadsDep, page: PageQuery) 
     )
 
 
-@router.get("/{upload_id}", response_model=UploadRead)
+@router.get("/{upload_id}", response_model=UploadRead, responses=documented(NOT_FOUND))
 async def get_upload(upload_id: uuid.UUID, user: CurrentUser, uploads: UploadsDep) -> Upload:
     return await service.get_upload(uploads, user, upload_id)
 
 
-@router.get("/{upload_id}/download")
+@router.get("/{upload_id}/download", responses=documented(NOT_FOUND, CONFLICT))
 async def download_upload(
     upload_id: uuid.UUID, user: CurrentUser, uploads: UploadsDep, settings: SettingsDep
 ) -> DownloadLink:

@@ -12,9 +12,10 @@ from {{ cookiecutter.package_name }}.uploads.status import UploadStatus
 
 class UploadCreate(BaseModel):
     filename: Annotated[str, StringConstraints(min_length=1, max_length=255), NoNul]
+    # UPLOAD_ALLOWED_TYPES and UPLOAD_MAX_BYTES are checked in the service, and shown in
+    # the OpenAPI schema by `document_limits`.
     content_type: Annotated[str, StringConstraints(min_length=1, max_length=127), NoNul]
-    # Bounded here only by what an int column holds; UPLOAD_MAX_BYTES is checked in the service.
-    size: int = Field(ge=1, le=2**63 - 1)
+    size: int = Field(ge=1, le=2**63 - 1)  # what an int column holds
 
 
 class PresignedUpload(BaseModel):

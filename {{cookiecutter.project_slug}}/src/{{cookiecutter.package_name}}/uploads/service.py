@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from typing import Any
 
 from {{ cookiecutter.package_name }}.core.clock import utcnow
 from {{ cookiecutter.package_name }}.core.config import Settings
@@ -55,6 +56,15 @@ def check_limits(settings: Settings, data: UploadCreate) -> str:
             field="body.size",
         )
     return content_type
+
+
+def document_limits(openapi: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The OpenAPI document with check_limits' rules in UploadCreate's schema: clients and
+    the generated API tests see the types and the size this deployment accepts."""
+    properties = openapi["components"]["schemas"]["UploadCreate"]["properties"]
+    properties["content_type"]["enum"] = list(settings.upload_allowed_types)
+    properties["size"]["maximum"] = settings.upload_max_bytes
+    return openapi
 
 
 async def start_upload(

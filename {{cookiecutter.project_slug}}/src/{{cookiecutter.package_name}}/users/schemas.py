@@ -4,14 +4,24 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 # Long enough for a passphrase, short enough that hashing stays cheap to refuse.
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 
+# EmailStr refuses special-use domains (RFC 6761: test, invalid, localhost, ...) even
+# without a DNS check; the schema says so with a pattern, in either letter case.
+_SPECIAL_USE = "|".join(
+    "".join(f"[{letter}{letter.upper()}]" for letter in name) for name in SPECIAL_USE_DOMAIN_NAMES
+)
+Email = Annotated[
+    EmailStr, Field(json_schema_extra={"pattern": f"^(?!.*@(?:.*\\.)?(?:{_SPECIAL_USE})$)"})
+]
+
 
 class UserCreate(BaseModel):
-    email: EmailStr
+    email: Email
     password: Password
 
 

@@ -12,12 +12,40 @@ from typing import Any
 
 import pytest
 
+from tests import docs_commands
 from tests.support import run, uv
 
 # The longest tests (minutes each) go first, so the workers finish together instead of
 # one worker running them alone at the end; `make test` runs xdist with --dist worksteal,
 # so a worker that runs out takes tests still queued on another.
 LONGEST_FIRST = ("test_deploy_local.py", "test_terraform_apply.py", "test_generated.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A ledger of the commands the tests run (tests.support.record), which the xdist
+    workers inherit through the environment."""
+    if not hasattr(config, "workerinput"):
+        os.environ["COMMAND_LEDGER"] = tempfile.mkdtemp(prefix="command-ledger-")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After a whole, passing run (`make test`), fail if the documentation site shows a
+    command no test ran (tests/docs_commands.py)."""
+    config = session.config
+    whole_run = (
+        config.args_source is pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.markexpr
+        and not config.option.keyword
+    )
+    if hasattr(config, "workerinput") or not whole_run or exitstatus != 0:
+        return
+    missing = docs_commands.not_run(docs_commands.ledger(Path(os.environ["COMMAND_LEDGER"])))
+    if missing:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        reporter.section("commands the documentation shows that no test ran", red=True)
+        for line in missing:
+            reporter.line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -316,10 +316,20 @@ def project_env(python_version: str) -> dict[str, str]:
     return env
 
 
+def record(command: list[str]) -> None:
+    """Adds the command to the ledger of commands the tests ran, which the documentation
+    site's commands are checked against at the end of a whole run (tests/docs_commands.py)."""
+    ledger = os.environ.get("COMMAND_LEDGER")
+    if ledger:
+        with (Path(ledger) / f"{os.getpid()}.jsonl").open("a") as commands:
+            commands.write(json.dumps(command) + "\n")
+
+
 def run(
     command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 900
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command; on failure, fail with its whole output."""
+    """Run a command (recorded); on failure, fail with its whole output."""
+    record(command)
     result = subprocess.run(
         command,
         cwd=cwd,

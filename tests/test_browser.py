@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.combinations import SLOW_SUBSET
-from tests.support import project_env, render, run
+from tests.support import project_env, record, render, run
 
 pytestmark = pytest.mark.slow
 
@@ -76,6 +76,7 @@ def site(tmp_path: Path, cookiecutter_config: Path) -> Iterator[str]:
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
     port = free_port()
     run(["make", "migrate"], cwd=project, env=env)
+    record(["make", "run", f"PORT={port}"])
     server = subprocess.Popen(
         ["make", "run", f"PORT={port}"],
         cwd=project,

@@ -28,6 +28,7 @@ from tests.combinations import DATABASE_SERVERS, SLOW_SUBSET, Answers, combinati
 from tests.support import (
     alembic_head,
     project_env,
+    record,
     render,
     resource_prefix,
     run,
@@ -184,6 +185,7 @@ def assert_flows_pass_with_the_deployed_roles_only(
 
 def make(project: Path, env: dict[str, str], target: str) -> subprocess.CompletedProcess[str]:
     """`make target`, whatever its exit code (for the runs that must fail, and clean-up)."""
+    record(["make", target])
     return subprocess.run(
         ["make", target],
         cwd=project,
@@ -226,6 +228,9 @@ def test_deploy_local_updates_rolls_back_and_stops_at_a_failed_migration(
     env = {**project_env(answers["python_version"]), **terraform_settings}
     env.pop("DEPLOY_LOCAL_DATABASE_URL", None)
     run(["make", "install"], cwd=project, env=env)  # writes uv.lock, which a project commits
+    # The bill before the first deploy, as the documentation shows it.
+    bill = run(["make", "cost", "ENV=dev"], cwd=project, env=env).stdout
+    assert " dev (us-east-1): $" in bill, bill
     if answers["database"] in DATABASE_SERVERS:
         seed_rds_bundle(project)  # `make rds-ca`, committed as the README says
     git(project, "init", "-q")

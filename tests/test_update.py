@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.combinations import TEMPLATE
+from tests.support import run
 
 ANSWERS = {"project_name": "Billing API", "compute": "lambda", "database": "dynamodb"}
 SLUG = "billing-api"
@@ -47,14 +48,6 @@ def environment(config: Path) -> dict[str, str]:
     return {**os.environ, "COOKIECUTTER_CONFIG": str(config), "TMPDIR": tempfile.gettempdir()}
 
 
-def run(command: list[str], cwd: Path, config: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        command, cwd=cwd, env=environment(config), capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
 def cookiecutter(config: Path, output_dir: Path | str, template: Path | str) -> list[str]:
     return [
         *(sys.executable, "-m", "cookiecutter", "--no-input"),
@@ -64,7 +57,7 @@ def cookiecutter(config: Path, output_dir: Path | str, template: Path | str) -> 
 
 def render(template: Path, output_dir: Path, config: Path) -> Path:
     answers = [f"{key}={value}" for key, value in ANSWERS.items()]
-    run([*cookiecutter(config, output_dir, template), *answers], output_dir, config)
+    run([*cookiecutter(config, output_dir, template), *answers], output_dir, environment(config))
     return output_dir / SLUG
 
 
@@ -187,8 +180,8 @@ def test_update_equals_a_fresh_render_with_the_projects_changes_kept(
         [*cruft, "check"], cwd=project, env=environment(cookiecutter_config), check=False
     )
     assert behind.returncode == 1
-    run([*cruft, "update", "--skip-apply-ask"], project, cookiecutter_config)
-    run([*cruft, "check"], project, cookiecutter_config)
+    run([*cruft, "update", "--skip-apply-ask"], project, environment(cookiecutter_config))
+    run([*cruft, "check"], project, environment(cookiecutter_config))
 
     (tmp_path / "fresh").mkdir()
     fresh = render(repository, tmp_path / "fresh", cookiecutter_config)

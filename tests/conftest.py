@@ -32,14 +32,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """After a whole, passing run (`make test`), fail if the documentation site shows a
     command no test ran (tests/docs_commands.py)."""
     config = session.config
+    if hasattr(config, "workerinput"):
+        return
+    ledger = Path(os.environ["COMMAND_LEDGER"])
+    ran = docs_commands.ledger(ledger)
+    shutil.rmtree(ledger, ignore_errors=True)
     whole_run = (
         config.args_source is pytest.Config.ArgsSource.TESTPATHS
         and not config.option.markexpr
         and not config.option.keyword
     )
-    if hasattr(config, "workerinput") or not whole_run or exitstatus != 0:
+    if not whole_run or exitstatus != 0:
         return
-    missing = docs_commands.not_run(docs_commands.ledger(Path(os.environ["COMMAND_LEDGER"])))
+    missing = docs_commands.not_run(ran)
     if missing:
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         reporter.section("commands the documentation shows that no test ran", red=True)

@@ -66,8 +66,12 @@ async def empty_tables(settings: Settings) -> None:
 
 
 def cut_sessions(role: str) -> TextClause:
-    """Ends every session of `role`, as RDS does to a rotated user's connections."""
-    cut = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :role"
+    """Ends every session of `role`, as RDS does to a rotated user's connections, and
+    returns once each server process is gone, its goodbye sent: with a timeout (ms),
+    pg_terminate_backend waits for that (PostgreSQL 14+, "Server Signaling Functions"),
+    so a test's next request meets a connection that has been told, never one told
+    while it is in use."""
+    cut = "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = :role"
     return text(cut).bindparams(role=role)
 
 

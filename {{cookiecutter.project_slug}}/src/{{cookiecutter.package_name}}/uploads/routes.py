@@ -27,8 +27,8 @@ router = APIRouter(
 )
 # Another user's upload is a 404 too; 409 is an upload not in the state the call needs.
 # (503, S3{% if cookiecutter.use_background_jobs == "y" %} or the job queue{% endif %} unreachable or no bucket configured, every API route documents.)
-NOT_FOUND = HTTPStatus.NOT_FOUND
-CONFLICT = HTTPStatus.CONFLICT
+NOT_FOUND = documented(HTTPStatus.NOT_FOUND)
+NOT_FOUND_OR_CONFLICT = documented(HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -41,7 +41,7 @@ async def start_upload(
 @router.post(
     "/{upload_id}/complete",
     response_model=UploadRead,
-    responses=documented(NOT_FOUND, CONFLICT),
+    responses=NOT_FOUND_OR_CONFLICT,
 )
 {%- if cookiecutter.use_background_jobs == "y" %}
 async def complete_upload(
@@ -72,12 +72,12 @@ async def list_uploads(user: CurrentUser, uploads: UploadsDep, page: PageQuery) 
     )
 
 
-@router.get("/{upload_id}", response_model=UploadRead, responses=documented(NOT_FOUND))
+@router.get("/{upload_id}", response_model=UploadRead, responses=NOT_FOUND)
 async def get_upload(upload_id: uuid.UUID, user: CurrentUser, uploads: UploadsDep) -> Upload:
     return await service.get_upload(uploads, user, upload_id)
 
 
-@router.get("/{upload_id}/download", responses=documented(NOT_FOUND, CONFLICT))
+@router.get("/{upload_id}/download", responses=NOT_FOUND_OR_CONFLICT)
 async def download_upload(
     upload_id: uuid.UUID, user: CurrentUser, uploads: UploadsDep, settings: SettingsDep
 ) -> DownloadLink:

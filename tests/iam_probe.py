@@ -19,9 +19,10 @@ Where moto falls short, the probe stands in, or the gap is covered elsewhere:
 - moto invokes a function through its SQS event source mapping itself (which needs
   Docker), so the probe pauses the mapping and plays its part: receive and delete with
   the worker's role, the handler in between.
-- moto does not evaluate condition keys (the uploads prefix on s3:ListBucket), KMS key
-  policies or the KMS calls SQS and Secrets Manager make for the caller, and answers a
-  missing key with 404 whatever the caller may list (the generated tests/test_uploads.py
+- moto evaluates no condition key but those the emulator supplies (ses:FromAddress,
+  iam:PermissionsBoundary), so not the uploads prefix on s3:ListBucket; nor KMS key
+  policies or the KMS calls SQS and Secrets Manager make for the caller; and it answers
+  a missing key with 404 whatever the caller may list (the generated tests/test_uploads.py
   covers the app's handling of S3's 403).
 """
 
@@ -222,7 +223,39 @@ def api_flows() -> dict[str, Any]:
         assert item.status_code == 201, item.text
         if os.environ.get("UPLOADS_BUCKET"):  # use_s3_uploads=y
             done["upload"] = upload_flows(client, headers, settings)
+        done["mail"] = reset_flows(client, email, settings)
     return done
+
+
+def reset_flows(client: Any, email: str, settings: Any) -> str:
+    """A password reset's mail, through SES as the API's role (the mailer logs a refusal
+    rather than failing the request, so the log says whether SES took it)."""
+    from structlog.testing import capture_logs
+
+    with capture_logs() as logged:
+        reset = client.post("/api/v1/auth/password-reset", json={"email": email})
+    if settings.mail_backend == "none":  # no sender: no domain, no mail_from
+        assert reset.status_code == 503, reset.text
+        return "none"
+    assert reset.status_code == 202, reset.text
+    events = [entry["event"] for entry in logged]
+    assert "mail_sent" in events, logged
+    # The role sends as MAIL_FROM alone, not as another address its identity would verify.
+    from botocore.exceptions import ClientError
+
+    ses = import_module(f"{package()}.core.aws").ses_client(settings)
+    try:
+        ses.send_email(
+            FromEmailAddress="someone-else@" + settings.mail_from.rpartition("@")[2],
+            Destination={"ToAddresses": [email]},
+            Content={"Simple": {"Subject": {"Data": "probe"}, "Body": {"Text": {"Data": "-"}}}},
+        )
+    except ClientError as error:
+        status = error.response["ResponseMetadata"]["HTTPStatusCode"]
+    else:
+        status = 200
+    assert status == 403, f"the API's role sending as another address than MAIL_FROM: {status}"
+    return "sent"
 
 
 def upload_flows(client: Any, headers: dict[str, str], settings: Any) -> str:

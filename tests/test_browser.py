@@ -2,7 +2,8 @@
 of a project with frontend=static, every feature on.
 
 A user registers, signs in, adds and deletes an item, uploads a file through the
-presigned POST, sees it processed and downloads it, reloads and signs out, by keyboard
+presigned POST, sees it processed and downloads it, reloads and signs out, then resets a
+forgotten password from the link the mail holds (locally, the server's log), by keyboard
 where a user would, with no console error: a Content-Security-Policy violation is one.
 A screenshot of the signed-in page is saved in the test's output folder.
 
@@ -14,12 +15,15 @@ REQUIRE_BROWSER=1, which .ci/run sets.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -48,6 +52,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "a brand new passphrase"
 
 
 def chromium() -> str:
@@ -68,8 +73,24 @@ def free_port() -> int:
     return port
 
 
+@dataclass
+class Site:
+    url: str
+    output: list[str] = field(default_factory=list)  # the server's lines so far
+
+    def mailed_link(self, timeout: float = 30) -> str:
+        """The link of the last reset mail, which `make run` writes to its log."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            links = re.findall(r"https?://[^\s'\"]+#token=[\w.-]+", "".join(self.output))
+            if links:
+                return str(links[-1])
+            time.sleep(0.2)
+        pytest.fail("no reset mail in the log:\n" + "".join(self.output)[-5000:])
+
+
 @pytest.fixture
-def site(tmp_path: Path, cookiecutter_config: Path) -> Iterator[str]:
+def site(tmp_path: Path, cookiecutter_config: Path) -> Iterator[Site]:
     """`make run` of the project (its in-process emulator included) on a free port."""
     project = render(ANSWERS, tmp_path / "project", cookiecutter_config)
     env = {**project_env(ANSWERS["python_version"]), "ENVIRONMENT": "local"}
@@ -86,25 +107,29 @@ def site(tmp_path: Path, cookiecutter_config: Path) -> Iterator[str]:
         text=True,
         start_new_session=True,  # make, uv, the reloader and the server stop together
     )
-    url = f"http://127.0.0.1:{port}"
+    running = Site(f"http://127.0.0.1:{port}")
+    # Read as it comes: the reset mail is in it, and a full pipe would stall the server.
+    reader = threading.Thread(target=running.output.extend, args=(server.stdout,), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
-                urllib.request.urlopen(f"{url}/health", timeout=2).close()
+                urllib.request.urlopen(f"{running.url}/health", timeout=2).close()
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    output = server.stdout.read() if server.stdout else ""
-                    pytest.fail(f"`make run` did not serve {url}:\n{output[-5000:]}")
+                    reader.join(timeout=5)
+                    output = "".join(running.output)[-5000:]
+                    pytest.fail(f"`make run` did not serve {running.url}:\n{output}")
                 time.sleep(0.5)
-        yield url
+        yield running
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def test_every_feature_of_the_page_works_in_chromium(site: str, tmp_path: Path) -> None:
+def test_every_feature_of_the_page_works_in_chromium(site: Site, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     problems: list[str] = []
@@ -115,7 +140,7 @@ def test_every_feature_of_the_page_works_in_chromium(site: str, tmp_path: Path) 
         page = browser.new_context(accept_downloads=True).new_page()
         page.on("console", lambda message: problems.append(f"{message.type}: {message.text}"))
         page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-        page.goto(site)
+        page.goto(site.url)
         expect(page.locator("#register-form")).to_be_visible()
         assert page.evaluate("document.title")  # the project's name
 
@@ -154,13 +179,42 @@ def test_every_feature_of_the_page_works_in_chromium(site: str, tmp_path: Path) 
         page.screenshot(path=str(screenshot), full_page=True)
 
         # A client-side route loads the page too (the CloudFront function's fallback).
-        page.goto(f"{site}/items/42")
+        page.goto(f"{site.url}/items/42")
         expect(page.locator("#whoami")).to_contain_text("ana@example.com")
 
         page.click("#items button[data-action=delete]")
         expect(page.locator("#items > li")).to_have_count(0)
         page.click("#logout")
         expect(page.locator("#login-form")).to_be_visible()
+
+        # A forgotten password: the mail's link opens the page's reset form, token filled
+        # in and gone from the address bar; the new password signs in.
+        page.fill("#forgot-email", "ana@example.com")
+        page.press("#forgot-email", "Enter")
+        expect(page.locator("#reset-form")).to_be_visible()
+        link = site.mailed_link()
+        assert link.startswith(f"{site.url}/#token="), link
+        page.goto(link)
+        expect(page.locator("#reset-password")).to_be_focused()
+        assert "token" not in page.url
+        page.fill("#reset-password", NEW_PASSWORD)
+        page.press("#reset-password", "Enter")
+        expect(page.locator("#status")).to_contain_text("Password changed")
+        page.fill("#login-email", "ana@example.com")
+        page.fill("#login-password", NEW_PASSWORD)
+        page.press("#login-password", "Enter")
+        expect(page.locator("#whoami")).to_contain_text("ana@example.com")
+        page.click("#logout")
+
+        # The link works once: the second time the page says so (and the browser logs
+        # the API's 401, which is no problem of the page's).
+        page.goto(link)
+        page.fill("#reset-password", PASSWORD)
+        page.press("#reset-password", "Enter")
+        expect(page.locator("#status")).to_contain_text("invalid, used or expired")
+        refused = [problem for problem in problems if "status of 401" in problem]
+        assert len(refused) == 1, problems
+        problems.remove(refused[0])
         browser.close()
     assert not problems, problems
     print(f"screenshot: {screenshot}")

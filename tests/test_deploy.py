@@ -395,6 +395,7 @@ def run_on_lambda_runtime(
         "AWS_SESSION_TOKEN": "testing",
         "ENVIRONMENT": "dev",
         "JWT_SECRET": "a-secret-for-the-lambda-package-test-only",
+        "MAIL_BACKEND": "none",  # as Terraform sets it for an environment without a sender
         "DB_SSL": "disable",
         # What the runtime sets: the app sizes its database pool for Lambda.
         "AWS_LAMBDA_FUNCTION_NAME": f"{project.name}-api",

@@ -165,6 +165,8 @@ def assert_flows_pass_with_the_deployed_roles_only(
     # The API reads the JWT secret; only the migration reads the database owner's.
     api = results["api"]
     assert api["secrets_read"] == 1, api
+    # SES from the environment's domain; without a domain or mail_from, no mail (a 503).
+    assert api["mail"] == ("sent" if answers["domain_name"] else "none"), api
     if answers["database"] in DATABASE_SERVERS:
         assert results["migrate"]["secrets_read"] == 1, results["migrate"]
     elif answers["database"] == "sqlite":

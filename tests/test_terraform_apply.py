@@ -83,14 +83,18 @@ def as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-def allow_statements(document: str | dict[str, Any]) -> list[dict[str, list[str]]]:
-    """A policy document's Allow statements, Action and Resource as lists (IAM returns
-    documents URL-encoded; boto3 may have decoded them already)."""
+def allow_statements(document: str | dict[str, Any]) -> list[dict[str, Any]]:
+    """A policy document's Allow statements, Action and Resource as lists, and their
+    Condition (IAM returns documents URL-encoded; boto3 may have decoded them already)."""
     if isinstance(document, str):
         document = json.loads(urllib.parse.unquote(document))
     statements = document["Statement"]
     return [
-        {"Action": as_list(statement["Action"]), "Resource": as_list(statement["Resource"])}
+        {
+            "Action": as_list(statement["Action"]),
+            "Resource": as_list(statement["Resource"]),
+            "Condition": statement.get("Condition", {}),
+        }
         for statement in (statements if isinstance(statements, list) else [statements])
         if statement["Effect"] == "Allow"
     ]
@@ -252,6 +256,69 @@ def assert_logs_are_stored_once(client: dict[str, Any], answers: Answers, projec
     )["metricFilters"]
     assert metric_filter["logGroupName"] == platform
     assert logs.describe_log_groups(logGroupNamePrefix=f"/app/{name}")["logGroups"] == []
+
+
+# The sender the apply tests give a project without a domain (with one, the environment's
+# domain sends as no-reply@ it).
+MAIL_FROM = "no-reply@example.com"
+
+
+def assert_mail_is_sent_from_a_verified_identity(
+    client: dict[str, Any], answers: Answers, project: Path
+) -> None:
+    """Password reset mail leaves through SES, from an identity Terraform made: the
+    environment's domain, with Easy DKIM's three CNAMEs in its zone, or an address."""
+    domain = json.loads((project / "project.json").read_text())["domain"]
+    name = f"{resource_prefix(project.name)}-dev"
+    identities = {
+        identity["IdentityName"]: identity["IdentityType"]
+        for identity in boto3.client("sesv2", **client).list_email_identities()["EmailIdentities"]
+    }
+    environment = app_environment(client, answers, name, "api")
+    if domain is None:
+        assert identities == {MAIL_FROM: "EMAIL_ADDRESS"}
+        sender = MAIL_FROM
+    else:
+        host = domain["names"]["dev"]
+        assert identities == {host: "DOMAIN"}
+        sender = f"no-reply@{host}"
+        route53 = boto3.client("route53", **client)
+        (zone,) = route53.list_hosted_zones_by_name(DNSName=domain["hosted_zone"])["HostedZones"]
+        records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
+        dkim = [
+            (record["Name"], record["ResourceRecords"][0]["Value"])
+            for record in records
+            if record["Type"] == "CNAME" and "._domainkey." in record["Name"]
+        ]
+        assert len(dkim) == 3, records
+        for record_name, value in dkim:
+            token = record_name.split(".", 1)[0]
+            assert record_name.rstrip(".") == f"{token}._domainkey.{host}"
+            assert value.rstrip(".") == f"{token}.dkim.amazonses.com"
+    assert (environment["MAIL_BACKEND"], environment["MAIL_FROM"]) == ("ses", sender)
+    # A reset link opens the page on the environment's host; elsewhere the mail holds the
+    # token, which the page's form takes.
+    page = answers["frontend"] == "static" and domain is not None
+    reset_url = f"https://{domain['names']['dev']}/" if page else ""
+    assert environment.get("PASSWORD_RESET_URL", "") == reset_url, environment
+    # Sending is granted from the sender alone, to every role that may send (the IAM probe
+    # of deploy-local sends as the API's role and is refused any other sender).
+    iam = boto3.client("iam", **client)
+    sending = [
+        statement
+        for role in iam.list_roles()["Roles"]
+        if role["RoleName"].startswith(f"{name}-")
+        for policy in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]
+        for statement in allow_statements(
+            iam.get_role_policy(RoleName=role["RoleName"], PolicyName=policy)["PolicyDocument"]
+        )
+        if "ses:SendEmail" in statement["Action"]
+    ]
+    assert sending
+    for statement in sending:
+        (condition,) = statement["Condition"].items()
+        assert condition[0] == "StringEquals", statement
+        assert {k: as_list(v) for k, v in condition[1].items()} == {"ses:FromAddress": [sender]}
 
 
 def prod_database(answers: Answers) -> bool:
@@ -577,7 +644,9 @@ def assert_the_workloads_reach_aws(
             continue
         # The subnets' VPC (moto's VpcConfig leaves out VpcId).
         (vpc,) = {subnet["VpcId"] for subnet in ec2.describe_subnets(SubnetIds=subnets)["Subnets"]}
-        needed = {"secretsmanager", *(["sqs"] if answers["use_background_jobs"] == "y" else [])}
+        # Secrets Manager (the JWT key), SES's API (password reset mail), SQS with jobs.
+        jobs = ["sqs"] if answers["use_background_jobs"] == "y" else []
+        needed = {"secretsmanager", "email", *jobs}
         endpoints = {
             endpoint["ServiceName"].rsplit(".", 1)[-1]
             for endpoint in ec2.describe_vpc_endpoints()["VpcEndpoints"]
@@ -706,6 +775,8 @@ def test_dev_environment_applies_on_the_emulator(
                 tfvars.append("lambda_snap_start = true")  # prod's setting
         if answers["compute"] == "ecs" or answers["frontend"] == "static":
             tfvars.append("waf_enabled = true")  # prod's setting
+        if not answers["domain_name"]:
+            tfvars.append(f'mail_from = "{MAIL_FROM}"')
         domain = json.loads((project / "project.json").read_text())["domain"]
         if domain:  # a real account has the zone before the first deploy
             zone = domain["hosted_zone"]
@@ -729,6 +800,7 @@ def test_dev_environment_applies_on_the_emulator(
         assert_every_role_is_inside_the_boundary(iam, project.name, in_vpc=has_vpc(answers))
         assert_browsers_may_call_and_upload(client, answers, project.name)
         assert_logs_are_stored_once(client, answers, project.name)
+        assert_mail_is_sent_from_a_verified_identity(client, answers, project)
         if answers["use_background_jobs"] == "y":
             assert_the_queue_outlasts_its_worker(client, answers, project.name)
         if prod_database(answers):

@@ -84,6 +84,10 @@ module "stack" {
 {%- endif %}
 
   cors_allowed_origins = var.cors_allowed_origins
+  mail_from            = var.mail_from
+{%- if cookiecutter.compute == "lambda" and cookiecutter.database in ("postgres", "aurora-serverless") %}
+  interface_endpoints  = local.facts.interface_endpoints.services
+{%- endif %}
 {%- if ecs or cookiecutter.frontend == "static" %}
   waf_enabled          = var.waf_enabled
 {%- endif %}

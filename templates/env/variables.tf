@@ -85,6 +85,12 @@ variable "aurora_max_capacity" {
 }
 {%- endif %}
 
+variable "mail_from" {
+  type        = string
+  description = "The address the app's mail (password reset links) comes from; SES mails it a link its owner must follow once. Empty: no-reply@ this environment's name in project.json's domain, verified by DKIM records in the zone; no domain either: no mail, and a password reset answers 503."
+  default     = ""
+}
+
 variable "cors_allowed_origins" {
   type        = list(string)
   description = "Browser origins (scheme://host[:port]) that may call the API (the app's CORS_ORIGINS){% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (its CORS rule){% endif %}, e.g. [\"https://app.example.com\"]."

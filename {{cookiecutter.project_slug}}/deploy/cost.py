@@ -67,6 +67,7 @@ MEANING = {
     "page_requests_per_view": "requests one page view makes for the page's files",
     "waf_log_kb_per_request": "KB the WAF logs per request",
     "database_stored_gb": "GB the database stores",
+    "mail_messages": "mails sent (password reset links)",
 }
 
 NOT_COUNTED = (
@@ -234,8 +235,17 @@ class Estimate:
         if ecs:  # without the page, the WAF is on the load balancer
             yield from self.waf()
 {%- endif %}
+        yield from self.mail()
         yield from self.keys_and_secrets()
         yield from self.monitoring()
+
+    def mail(self) -> Iterator[Line]:
+        """SES, when the environment has a sender: mail_from, or no-reply@ its domain
+        (without either, the app sends none: mail_messages counts nothing)."""
+        self.group = "Mail"
+        messages = self.usage["mail_messages"]
+        if self.var["mail_from"] or self.project.hosted_zone:
+            yield self.charge("SES messages", messages, "mails", "ses_thousand")
 
     def network(self) -> Iterator[Line]:
         self.group = "Network"
@@ -249,8 +259,8 @@ class Estimate:
             yield self.hourly("NAT gateway addresses", gateways, "IPv4", p["public_ipv4_hour"])
             yield self.charge("NAT processing", u["private_egress_gb"], "GB", "nat_gateway_gb")
         elif self.project.compute == "lambda":
-            # The stack's interface endpoints, in one zone.
-            services = ["secretsmanager"{% if jobs %}, "sqs"{% endif %}]
+            # The stack's interface endpoints (project.json's), in one zone.
+            services = self.project.interface_endpoints
             endpoints = self.count("interface_endpoints", len(services))
             price = p["interface_endpoint_az_hour"]
             item = f"Interface endpoints ({', '.join(services)})"

@@ -46,6 +46,8 @@ class Project:
     architecture: Architecture  # the CPU the API runs on
     hosted_zone: str | None  # the Route 53 zone of the API's domain; None: no domain
     environments: tuple[Environment, ...]
+    # The AWS APIs a function in the VPC reaches through interface endpoints without NAT.
+    interface_endpoints: tuple[str, ...]
 {%- if cookiecutter.frontend == "static" %}
     frontend: Frontend
 {%- endif %}
@@ -66,6 +68,7 @@ class Project:
             architecture=facts["architecture"],
             hosted_zone=(facts["domain"] or {}).get("hosted_zone"),
             environments=tuple(facts["environments"]),
+            interface_endpoints=tuple(facts["interface_endpoints"]["services"]),
 {%- if cookiecutter.frontend == "static" %}
             frontend=Frontend.from_facts(root, facts["frontend"]),
 {%- endif %}

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import hashlib
 import importlib
 import inspect
 import json
 import os
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +21,16 @@ def moto(module: str) -> Any:
     """A moto module, imported when a patch runs (moto is a dev dependency, and its
     internals are patched here by name, not type-checked)."""
     return importlib.import_module(f"moto.{module}")
+
+
+def sender_address(body: str | bytes | None) -> str:
+    """The address of an SES v2 SendEmail's FromEmailAddress ("" for any other call)."""
+    try:
+        request = json.loads(body or "{}")
+    except ValueError:
+        return ""
+    sender = request.get("FromEmailAddress") if isinstance(request, dict) else None
+    return parseaddr(sender)[1] if isinstance(sender, str) else ""
 
 
 def patch_application_autoscaling_tags() -> None:
@@ -200,10 +212,12 @@ def patch_ecs_services_running() -> None:
 
 
 def patch_resource_scoped_permissions() -> None:
-    """With IAM enforced, Secrets Manager and CloudWatch Logs check every call against the
-    resource "*", so a policy scoped to ARNs denies everything: each call names the secret,
-    log group or log stream it acts on, as AWS evaluates it."""
+    """With IAM enforced, Secrets Manager, CloudWatch Logs and SES check every call against
+    the resource "*", so a policy scoped to ARNs denies everything: each call names the
+    secret, log group or log stream it acts on, and SendEmail the identity that verifies its
+    From address (the address's own, else its domain's), as AWS evaluates it."""
     secretsmanager, logs = moto("secretsmanager.responses"), moto("logs.responses")
+    sesv2 = moto("sesv2.responses")
     partition = moto("utilities.utils").get_partition
 
     def secret_arn(self: Any) -> str:
@@ -219,8 +233,18 @@ def patch_resource_scoped_permissions() -> None:
         # A log group's ARN ends in ":*" where IAM matches it.
         return f"{arn}:log-group:{group}:" + (f"log-stream:{stream}" if stream else "*")
 
+    def sender_identity_arn(self: Any) -> str:
+        sender = sender_address(self.body)
+        if not sender:
+            return "*"
+        identities = self.sesv2_backend.core_backend.email_identities
+        name = sender if sender in identities else sender.rpartition("@")[2]
+        arn = f"arn:{partition(self.region)}:ses:{self.region}:{self.current_account}"
+        return f"{arn}:identity/{name}"
+
     secretsmanager.SecretsManagerResponse._determine_resource = secret_arn
     logs.LogsResponse._determine_resource = log_arn
+    sesv2.SESV2Response._determine_resource = sender_identity_arn
 
 
 {%- if cookiecutter.database == "dynamodb" %}
@@ -286,11 +310,13 @@ def patch_role_creation_permission() -> None:
     responses.IamResponse._determine_resource = role_arn
 
 
-def patch_permissions_boundary_condition() -> None:
-    """With IAM enforced, moto knows no iam:PermissionsBoundary and passes a condition on a
-    key it lacks, so a role without the boundary the deploy role must set is created: the
-    key is the boundary the call sets (CreateRole, PutRolePermissionsBoundary) or the one
-    the named role has, and absent ("") when there is none, as AWS evaluates it."""
+def patch_condition_keys() -> None:
+    """With IAM enforced, moto knows no iam:PermissionsBoundary or ses:FromAddress and
+    passes a condition on a key it lacks, so a role without the boundary the deploy role
+    must set is created and mail goes out from any address: iam:PermissionsBoundary is the
+    boundary the call sets (CreateRole, PutRolePermissionsBoundary) or the one the named
+    role has, absent ("") when there is none, and ses:FromAddress is SendEmail's From
+    address, as AWS evaluates them."""
     access_control, exceptions = moto("iam.access_control"), moto("iam.exceptions")
     check_action_permitted = access_control.IAMRequestBase.check_action_permitted
     is_action_permitted = access_control.IAMPolicy.is_action_permitted
@@ -309,9 +335,15 @@ def patch_permissions_boundary_condition() -> None:
             return ""
         return arn or ""
 
+    def values_of(self: Any) -> dict[str, str]:
+        if self._action.startswith("iam:") and "RoleName" in self._data:
+            return {"iam:PermissionsBoundary": boundary(self)}
+        if self._action == "ses:SendEmail":
+            return {"ses:FromAddress": sender_address(self._body)}
+        return {}
+
     def with_request_values(self: Any, resource: str) -> None:
-        role_call = self._action.startswith("iam:") and "RoleName" in self._data
-        token = request_values.set({"iam:PermissionsBoundary": boundary(self)} if role_call else {})
+        token = request_values.set(values_of(self))
         try:
             check_action_permitted(self, resource)
         finally:
@@ -574,6 +606,36 @@ def patch_cloudfront_distribution_fields() -> None:
 {%- endif %}
 
 
+def patch_ses_identities() -> None:
+    """SES domain identities come back without DKIM tokens (Easy DKIM gives three, whose
+    records Terraform writes), and an identity's tags are kept under an ARN of the wrong
+    form (email-identity/ for identity/, so the provider finds none and re-adds them on
+    every plan): three tokens made from the domain's name, and the tags under both.
+    """
+    models = moto("ses.models")
+    init = models.EmailIdentity.__init__
+
+    def init_with_tokens(self: Any, email_identity: str, *args: Any, **kwargs: Any) -> None:
+        init(self, email_identity, *args, **kwargs)
+        if self.identity_type == "DOMAIN":
+            self.dkim_attributes["Tokens"] = [
+                hashlib.sha256(f"{n}.{email_identity}".encode()).hexdigest()[:32] for n in range(3)
+            ]
+
+    models.EmailIdentity.__init__ = init_with_tokens
+
+    v2 = moto("sesv2.models")
+    create = v2.SESV2Backend.create_email_identity
+
+    def create_tagged(self: Any, email_identity: str, tags: Any, **options: Any) -> Any:
+        if tags:
+            arn = v2.get_arn(self, "ses", f"identity/{email_identity}")
+            self.core_backend.tagger.tag_resource(arn=arn, tags=tags)
+        return create(self, email_identity, tags, **options)
+
+    v2.SESV2Backend.create_email_identity = create_tagged
+
+
 PATCHES = (
     patch_application_autoscaling_tags,
     patch_sqs_redrive_policies,
@@ -589,9 +651,10 @@ PATCHES = (
 {%- endif %}
     patch_role_creation_permission,
     patch_signature_of_empty_bodies,
-    patch_permissions_boundary_condition,
+    patch_condition_keys,
     patch_s3_action_names,
     patch_lambda_snap_start,
+    patch_ses_identities,
 {%- if cookiecutter.frontend == "static" %}
     patch_cloudfront_functions,
     patch_cloudfront_response_headers_policies,

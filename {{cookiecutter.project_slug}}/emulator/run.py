@@ -3,7 +3,8 @@
 """`make run`: the API with reload on your machine, with no AWS account and no Docker.
 {%- if page %}
 The web page is served beside it, on the same origin, as CloudFront will serve them
-(emulator/edge.py): the API's paths to the API, every other one to frontend/.
+(emulator/edge.py): the API's paths to the API, every other one to frontend/. Password
+reset links open it, unless PASSWORD_RESET_URL names another page.
 {%- endif %}
 {%- if emulated %}
 
@@ -28,6 +29,8 @@ import contextlib
 import json
 {%- endif %}
 import logging
+{%- endif %}
+{%- if emulated or page %}
 import os
 {%- endif %}
 
@@ -92,7 +95,12 @@ def main(argv: list[str] | None = None) -> None:
 
 {% if page %}
 def serve(host: str, port: int) -> None:
-    print(f"The page and the API: http://{host}:{port}/ (the API's docs: /docs)", flush=True)
+    from {{ cookiecutter.package_name }}.core.config import get_settings
+
+    site = f"http://{host}:{port}/"
+    if not get_settings().password_reset_url:  # reset links open this page
+        os.environ["PASSWORD_RESET_URL"] = site
+    print(f"The page and the API: {site} (the API's docs: /docs)", flush=True)
     uvicorn.run(
         "emulator.edge:local_site",
         factory=True,

@@ -41,6 +41,7 @@ SERVICES = (
     "route53",
     "s3",
     "secretsmanager",
+    "sesv2",
     "sns",
     "sqs",
     "sts",

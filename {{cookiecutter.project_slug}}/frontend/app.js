@@ -165,6 +165,56 @@ $("logout").addEventListener("click", () => {
   $("login-email").focus();
 });
 
+// ---- password reset ----
+/** The form for a new password, with the mail's token in it when a link brought it. */
+function showReset(token = "") {
+  endSession(""); // the new password ends every session anyway
+  $("reset-token").value = token;
+  showSession("reset");
+  (token ? $("reset-password") : $("reset-token")).focus();
+}
+
+/** A reset link's token (#token=…), taken out of the address bar and the history. */
+function takeResetToken() {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
+  if (token) {
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  return token;
+}
+
+// A link opened in a tab that shows this page already changes only the address's hash.
+window.addEventListener("hashchange", () => {
+  const token = takeResetToken();
+  if (token) showReset(token);
+});
+
+onSubmit($("forgot-form"), async (form) => {
+  const email = $("forgot-email").value;
+  // The same answer whether or not the address has an account.
+  await api("/auth/password-reset", { json: { email } });
+  form.reset();
+  showReset();
+  say(`If ${email} has an account, a reset link is on its way to it.`, "success");
+});
+
+onSubmit($("reset-form"), async (form) => {
+  await api("/auth/password-reset/confirm", {
+    json: { token: $("reset-token").value.trim(), password: $("reset-password").value },
+  });
+  form.reset();
+  showSession("out");
+  say("Password changed. Sign in with the new one.", "success");
+  $("login-email").focus();
+});
+
+$("reset-cancel").addEventListener("click", () => {
+  $("reset-form").reset();
+  showSession("out");
+  say("");
+  $("login-email").focus();
+});
+
 // ---- paginated lists ----
 /**
  * A list filled a page at a time: pages are {items, limit, next_cursor}, ordered oldest
@@ -369,8 +419,11 @@ function pollWhileWaiting(deadline = Date.now() + POLL_FOR_MS) {
 {%- endif %}
 
 // ---- start ----
-// A token from before a reload: check it still works before showing the signed-in page.
-if (sessionStorage.getItem(TOKEN_KEY)) {
+const resetToken = takeResetToken();
+if (resetToken) {
+  showReset(resetToken);
+} else if (sessionStorage.getItem(TOKEN_KEY)) {
+  // A token from before a reload: check it still works before showing the signed-in page.
   showSession("checking"); // neither state: no flash of the sign-in forms
   startSession().catch((error) => {
     if (!(error instanceof SessionEnded)) endSession(error.message, "error");

@@ -183,10 +183,16 @@ def token(
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def test_me_requires_a_valid_token(client: TestClient) -> None:
-    user_id = str(register(client, "guarded@example.com")["id"])
+def test_me_requires_a_valid_token(client: TestClient, auth_headers: AuthHeaders) -> None:
+    good = auth_headers("guarded@example.com")
+    user_id = client.get(ME, headers=good).json()["id"]
+    claims = jwt.decode(good["Authorization"].split()[1], options={"verify_signature": False})
     hour = timedelta(hours=1)
     bad_tokens = [
+        # Signed, current and the user's, but for a reset, or from before a new password.
+        token(user_id, expires_in=hour, purpose="password_reset", pwd=claims["pwd"]),
+        token(user_id, expires_in=hour, purpose="access", pwd="0" * 32),
+        token(user_id, expires_in=hour),  # no purpose and no fingerprint: older tokens'
         "not-a-jwt",
         token(user_id, expires_in=-hour),
         token(user_id, secret="another-secret-of-sufficient-length", expires_in=hour),
@@ -203,7 +209,6 @@ def test_me_requires_a_valid_token(client: TestClient) -> None:
     ]
     for headers in bad_headers:
         assert_error(client.get(ME, headers=headers), 401, "unauthorized")
-    good = {"Authorization": f"Bearer {token(user_id, expires_in=hour)}"}
     assert client.get(ME, headers=good).status_code == 200
 
 

@@ -44,6 +44,7 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     # Deployed environments require the AWS resources the options use; give them one each.
     monkeypatch.setenv("UPLOADS_BUCKET", "test-uploads")
     monkeypatch.setenv("JOBS_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/jobs")
+    monkeypatch.setenv("MAIL_FROM", "no-reply@example.com")
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()
@@ -223,6 +224,36 @@ def test_prod_and_lambda_refuse_inline_jobs(env: pytest.MonkeyPatch, where: dict
     with pytest.raises(SettingsError, match=r"^JOBS_BACKEND: prod and Lambda run jobs on SQS"):
         get_settings()
 {%- endif %}
+
+
+def test_mail_goes_to_the_log_locally_and_through_ses_when_deployed(
+    env: pytest.MonkeyPatch,
+) -> None:
+    assert get_settings().mail_backend == "log"
+    env.setenv("ENVIRONMENT", "dev")
+    env.setenv("JWT_SECRET", "s" * 32)
+    get_settings.cache_clear()
+    assert get_settings().mail_backend == "ses"
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        # The log would hold every reset token.
+        ({"ENVIRONMENT": "prod", "MAIL_BACKEND": "log"}, r"^MAIL_BACKEND: log writes reset tokens"),
+        ({"ENVIRONMENT": "dev", "MAIL_FROM": ""}, r"^MAIL_FROM: required when MAIL_BACKEND=ses"),
+        ({"MAIL_BACKEND": "ses", "MAIL_FROM": "nobody"}, r"^MAIL_FROM: required"),
+        ({"PASSWORD_RESET_URL": "app.example.com/reset"}, r"^PASSWORD_RESET_URL: must be an http"),
+    ],
+)
+def test_mail_settings_that_cannot_work_are_refused(
+    env: pytest.MonkeyPatch, variables: dict[str, str], message: str
+) -> None:
+    env.setenv("JWT_SECRET", "s" * 32)
+    for name, value in variables.items():
+        env.setenv(name, value)
+    with pytest.raises(SettingsError, match=message):
+        get_settings()
 
 
 def test_cors_origins_are_comma_separated(env: pytest.MonkeyPatch) -> None:

@@ -265,7 +265,7 @@ data "aws_iam_policy_document" "boundary" {
   statement {
     sid = "WhatTheStackRolesUse"
     actions = [
-      for service in [{% if cookiecutter.database == "dynamodb" %}"dynamodb", {% endif %}"ec2", "ecr", "elasticfilesystem", "kms", "logs",{% if cookiecutter.database in ("postgres", "aurora-serverless") %} "rds-db",{% endif %} "s3", "secretsmanager", "sqs", "xray"] : "${service}:*"
+      for service in [{% if cookiecutter.database == "dynamodb" %}"dynamodb", {% endif %}"ec2", "ecr", "elasticfilesystem", "kms", "logs",{% if cookiecutter.database in ("postgres", "aurora-serverless") %} "rds-db",{% endif %} "s3", "secretsmanager", "ses", "sqs", "xray"] : "${service}:*"
     ]
     resources = ["*"]
   }

@@ -26,6 +26,7 @@ from {{ cookiecutter.package_name }}.core.db import Database, database_url
 {%- endif %}
 from {{ cookiecutter.package_name }}.core.errors import documented, install_error_handlers
 from {{ cookiecutter.package_name }}.core.logs import RequestContextMiddleware, configure_logging
+from {{ cookiecutter.package_name }}.core.mail import mailer
 from {{ cookiecutter.package_name }}.core.security import signing_key
 from {{ cookiecutter.package_name }}.items.routes import router as items_router
 {%- if cookiecutter.use_background_jobs == "y" %}
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.mailer = mailer(settings)
 {%- if cookiecutter.use_background_jobs == "y" %}
     app.state.jobs = job_queue(JobContext(settings, database))
 {%- endif %}

@@ -10,13 +10,18 @@ single_nat_gateway             = true # one NAT gateway if enable_nat_gateway is
 
 # No NAT gateway, the largest fixed cost of a quiet environment (about $36 a month with its
 # address): {% if cookiecutter.compute == "ecs" %}the tasks run in the public subnets with a public IP each, behind the
-# security group that admits the load balancer alone{% else %}the functions reach Secrets Manager{% if cookiecutter.use_background_jobs == "y" %} and SQS{% endif %} through interface endpoints in one
+# security group that admits the load balancer alone{% else %}the functions reach Secrets Manager{% if cookiecutter.use_background_jobs == "y" %}, SES and SQS{% else %} and SES{% endif %} through interface endpoints in one
 # zone{% endif %}. `make cost ENV=dev` prices it.
 enable_nat_gateway = false
 {%- endif %}
 
 # Dashboards cost $3 a month each past an account's first three; the alarms stay.
 monitoring_dashboard = false
+
+# Where password reset mail comes from. {% if cookiecutter.domain_name %}Empty: no-reply@ this environment's host name,
+# verified by the DKIM records Terraform writes in the zone.{% else %}An address you own: SES mails it a link to follow
+# once. Empty (with no domain in project.json): no mail, and password reset answers 503.{% endif %}
+mail_from = ""
 
 # The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's

@@ -11,6 +11,11 @@ single_nat_gateway             = false
 {%- endif %}
 monitoring_dashboard           = true
 
+# Where password reset mail comes from. {% if cookiecutter.domain_name %}Empty: no-reply@ this environment's host name,
+# verified by the DKIM records Terraform writes in the zone.{% else %}An address you own: SES mails it a link to follow
+# once. Empty (with no domain in project.json): no mail, and password reset answers 503.{% endif %}
+mail_from = ""
+
 # The web app's origins, e.g. ["https://app.example.com"]: they may call the API from a
 # browser{% if cookiecutter.use_s3_uploads == "y" %} and POST uploads straight to the bucket (without one, a browser's
 # presigned upload fails){% endif %}. Empty: only non-browser clients.

@@ -18,6 +18,12 @@ locals {
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
 
+  # The sender of the app's mail, and the SES identity that verifies it: mail_from as
+  # given, or no-reply@ the environment's own domain (its DKIM records written in its
+  # zone). Neither: no mail (MAIL_BACKEND=none).
+  mail_identity = var.mail_from != "" ? var.mail_from : var.domain_name
+  mail_from     = var.mail_from != "" ? var.mail_from : (var.domain_name == null ? "" : "no-reply@${var.domain_name}")
+
   # Every role of the environment carries the boundary ../../bootstrap made for it: the
   # deploy role may create and change roles only with it.
   permissions_boundary = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name}-permissions-boundary"
@@ -56,6 +62,13 @@ locals {
     CORS_ORIGINS   = join(",", var.cors_allowed_origins)
     LOG_JSON       = "true"
     JWT_SECRET_ARN = aws_secretsmanager_secret.jwt_signing_key.arn
+    MAIL_BACKEND   = local.mail_identity == null ? "none" : "ses"
+    MAIL_FROM      = local.mail_from
+{%- if page %}
+    # A reset link opens the page, which the environment's host serves beside the API.
+    # Without a domain the mail holds the token, which the page's form takes.
+    PASSWORD_RESET_URL = var.domain_name == null ? "" : "https://${var.domain_name}/"
+{%- endif %}
 {%- if server %}
 
     DATABASE_HOST = module.database.address
@@ -113,11 +126,12 @@ module "network" {
 {%- endif %}
 {%- if not ecs %}
 
-  # Without NAT, the functions' way to the AWS APIs they call (core/aws.py) but S3, which
-  # the gateway endpoint serves. One zone's endpoint serves functions in every zone
+  # Without NAT, the functions' way to the AWS APIs they call (project.json) but S3,
+  # which the gateway endpoint serves; SES's API has had one since December 2025
+  # (com.amazonaws.<region>.email). One zone's endpoint serves functions in every zone
   # through its regional DNS name; each endpoint zone costs per hour ("AWS PrivateLink
   # pricing").
-  interface_endpoints         = var.enable_nat_gateway ? [] : [{% if jobs %}"secretsmanager", "sqs"{% else %}"secretsmanager"{% endif %}]
+  interface_endpoints         = var.enable_nat_gateway ? [] : var.interface_endpoints
   interface_endpoint_az_count = 1
 {%- endif %}
 
@@ -125,7 +139,7 @@ module "network" {
 }
 {%- else %}
 
-# No VPC: the functions reach DynamoDB, S3, SQS and Secrets Manager at their public
+# No VPC: the functions reach DynamoDB, S3, SQS, SES and Secrets Manager at their public
 # endpoints, over HTTPS and signed with the functions' roles, as a Lambda function outside
 # a VPC does ("Giving Lambda functions access to resources in an Amazon VPC", Lambda
 # Developer Guide). So no NAT gateways, no public IPv4 addresses and no interface endpoints
@@ -246,6 +260,16 @@ data "aws_route53_zone" "this" {
   count = var.domain_name == null ? 0 : 1
 
   name = var.hosted_zone_name
+}
+
+module "mail" {
+  source = "../mail"
+  count  = local.mail_identity == null ? 0 : 1
+
+  identity = local.mail_identity
+  # A domain identity's DKIM records go in its zone; an address has none.
+  zone_id = var.mail_from == "" ? one(data.aws_route53_zone.this[*].zone_id) : null
+  tags    = var.tags
 }
 {%- if page %}
 
@@ -424,6 +448,24 @@ data "aws_iam_policy_document" "app" {
     sid       = "UseOwnKey"
     actions   = ["kms:Decrypt", {% if dynamodb %}"kms:Encrypt", {% endif %}"kms:GenerateDataKey"]
     resources = [module.kms.key_arn]
+  }
+
+  # Password reset mail, from MAIL_FROM alone. SendEmail is authorised on every identity
+  # it involves, the recipients' too while the account is in the SES sandbox, so the
+  # resource is any identity and the sender is held by ses:FromAddress ("Controlling
+  # access to Amazon SES", SES Developer Guide; Service Authorization Reference, SES v2).
+  dynamic "statement" {
+    for_each = module.mail
+    content {
+      sid       = "SendMailFromOwnAddress"
+      actions   = ["ses:SendEmail"]
+      resources = ["arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"]
+      condition {
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [local.mail_from]
+      }
+    }
   }
 {%- if dynamodb %}
 

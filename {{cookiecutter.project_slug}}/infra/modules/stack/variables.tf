@@ -79,7 +79,7 @@ variable "enable_nat_gateway" {
 {%- if cookiecutter.compute == "ecs" %}
   description = "NAT gateways give the private subnets the internet. Without them the tasks run in the public subnets with public IPs, which their security group opens to the load balancer alone: one public IPv4 address per task costs less than a NAT gateway."
 {%- else %}
-  description = "NAT gateways give the private subnets the internet. Without them the functions reach Secrets Manager{% if cookiecutter.use_background_jobs == "y" %} and SQS{% endif %}, all they call outside the VPC but S3, through interface endpoints in one zone (and S3 through its gateway endpoint), which cost less."
+  description = "NAT gateways give the private subnets the internet. Without them the functions reach Secrets Manager{% if cookiecutter.use_background_jobs == "y" %}, SES and SQS{% else %} and SES{% endif %}, all they call outside the VPC but S3, through interface endpoints in one zone (and S3 through its gateway endpoint), which cost less."
 {%- endif %}
   default     = true
 }
@@ -153,6 +153,25 @@ variable "aurora_max_capacity" {
 }
 {%- endif %}
 {%- endif %}
+
+{%- if cookiecutter.compute == "lambda" and cookiecutter.database in ("postgres", "aurora-serverless") %}
+
+variable "interface_endpoints" {
+  type        = list(string)
+  description = "VPC endpoint names of the AWS APIs the functions call beyond S3 (project.json's interface_endpoints): an interface endpoint each when enable_nat_gateway is false."
+}
+{%- endif %}
+
+variable "mail_from" {
+  type        = string
+  description = "The address the app's mail (password reset links) comes from, verified in SES by its owner following the link SES mails to it. Empty: no-reply@<domain_name>, the domain verified by DKIM records in its zone; without domain_name, no mail, and a password reset answers 503."
+  default     = ""
+
+  validation {
+    condition     = var.mail_from == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.mail_from))
+    error_message = "mail_from must be an e-mail address, or empty."
+  }
+}
 
 variable "cors_allowed_origins" {
   type        = list(string)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from {{ cookiecutter.package_name }}.core.config import Settings
 from {{ cookiecutter.package_name }}.core.db import Database
 from {{ cookiecutter.package_name }}.core.errors import {% if cookiecutter.database != "dynamodb" %}ServiceUnavailableError, {% endif %}UnauthorizedError
-from {{ cookiecutter.package_name }}.core.security import access_token_subject
+from {{ cookiecutter.package_name }}.core.mail import Mailer
 from {{ cookiecutter.package_name }}.items.repository import ItemRepository
 {%- if cookiecutter.use_background_jobs == "y" %}
 from {{ cookiecutter.package_name }}.jobs.base import JobQueue
@@ -28,7 +28,7 @@ from {{ cookiecutter.package_name }}.uploads.repository import UploadRepository
 {%- endif %}
 from {{ cookiecutter.package_name }}.users.models import User
 from {{ cookiecutter.package_name }}.users.repository import UserRepository
-from {{ cookiecutter.package_name }}.users.service import user_for_token_subject
+from {{ cookiecutter.package_name }}.users.service import user_for_token
 
 log = structlog.get_logger(__name__)
 # Relative, so Swagger's "Authorize" also works under an API Gateway stage prefix.
@@ -56,8 +56,14 @@ async def get_jobs(request: Request) -> JobQueue:
 {%- endif %}
 
 
+async def get_mailer(request: Request) -> Mailer:
+    mailer: Mailer = request.app.state.mailer
+    return mailer
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+MailerDep = Annotated[Mailer, Depends(get_mailer)]
 {%- if cookiecutter.use_background_jobs == "y" %}
 JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 {%- endif %}
@@ -132,8 +138,7 @@ async def get_current_user(
 ) -> User:
     if token is None:
         raise UnauthorizedError("Not authenticated")
-    subject = access_token_subject(token, settings)
-    user = await user_for_token_subject(users, subject) if subject is not None else None
+    user = await user_for_token(users, settings, token, "access")
     if user is None:
         raise UnauthorizedError("Invalid or expired token")
     return user

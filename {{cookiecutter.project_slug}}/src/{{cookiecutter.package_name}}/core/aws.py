@@ -24,13 +24,14 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 {%- endif %}
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sesv2 import SESV2Client
 {%- if cookiecutter.use_background_jobs == "y" %}
     from mypy_boto3_sqs import SQSClient
 {%- endif %}
 
 # Every service the app calls (each through `_client`): the Lambda package carries
 # botocore's models of these alone (deploy/package.py), so `_client` refuses any other.
-SERVICES = frozenset({% raw %}{{% endraw %}{% if cookiecutter.database == "dynamodb" %}"dynamodb", {% endif %}"logs"{% if cookiecutter.database != "dynamodb" %}, "rds"{% endif %}{% if cookiecutter.use_s3_uploads == "y" %}, "s3"{% endif %}, "secretsmanager"{% if cookiecutter.use_background_jobs == "y" %}, "sqs"{% endif %}})
+SERVICES = frozenset({% raw %}{{% endraw %}{% if cookiecutter.database == "dynamodb" %}"dynamodb", {% endif %}"logs"{% if cookiecutter.database != "dynamodb" %}, "rds"{% endif %}{% if cookiecutter.use_s3_uploads == "y" %}, "s3"{% endif %}, "secretsmanager", "sesv2"{% if cookiecutter.use_background_jobs == "y" %}, "sqs"{% endif %}})
 
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 10
@@ -118,6 +119,11 @@ def s3_client(settings: Settings) -> S3Client:
     client: S3Client = _client("s3", settings.aws_region, settings.aws_endpoint_url)
     return client
 {%- endif %}
+
+
+def ses_client(settings: Settings) -> SESV2Client:
+    client: SESV2Client = _client("sesv2", settings.aws_region, settings.aws_endpoint_url)
+    return client
 {%- if cookiecutter.use_background_jobs == "y" %}
 
 

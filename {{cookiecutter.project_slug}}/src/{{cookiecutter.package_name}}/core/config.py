@@ -56,6 +56,7 @@ TABLE_PREFIX_PATTERN = r"^[A-Za-z0-9_.-]{1,200}$"
 LOCAL_TABLE_PREFIX = "{{ cookiecutter.project_slug }}-local-"
 {%- endif %}
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+MailBackend = Literal["log", "ses", "none"]
 {%- if cookiecutter.use_background_jobs == "y" %}
 JobsBackend = Literal["inline", "sqs"]
 # SQS's own ceiling for a long poll.
@@ -122,6 +123,29 @@ class Settings(BaseSettings):
     # A Secrets Manager secret holding the signing key, read at first use instead.
     jwt_secret_arn: str = ""
     access_token_expire_minutes: int = Field(60, ge=1, le=60 * 24 * 30)
+    # How long a password reset link works (it works once, and only until the password
+    # changes).
+    password_reset_expire_minutes: int = Field(30, ge=5, le=60 * 24)
+    # The page a reset mail links to, which reads the token after `#token=` (a fragment:
+    # browsers send it to no server, so no access log holds it). Empty: the mail holds
+    # the token alone, for a client to send to /api/v1/auth/password-reset/confirm.
+    password_reset_url: str = ""
+    # A reset request is answered no sooner than this many seconds after it arrived,
+    # whether its e-mail has an account (a token made, a mail sent) or not (nothing
+    # done), so the answer's timing tells no one which. Keep it above what SES takes to
+    # accept a message: the app logs `password_reset_slow` when it was not.
+    password_reset_answer_seconds: float = Field(1.0, ge=0, le=10)
+
+    # How mail leaves: `ses` sends through Amazon SES from MAIL_FROM, an identity verified
+    # there (Terraform's); `log` writes each message to the log instead, which holds reset
+    # tokens, so only ENVIRONMENT=local and test may; `none` sends nothing, and a password
+    # reset answers 503 (an environment with no sender set up).
+    mail_backend: MailBackend = Field(
+        default_factory=lambda data: (
+            "log" if data.get("environment", "local") in ("local", "test") else "ses"
+        )
+    )
+    mail_from: str = ""
 
     cors_origins: Annotated[list[str], NoDecode] = []
 
@@ -275,6 +299,21 @@ class Settings(BaseSettings):
             raise ValueError("JOBS_BACKEND: prod and Lambda run jobs on SQS; set JOBS_QUEUE_URL")
         return self
 {%- endif %}
+
+    @model_validator(mode="after")
+    def _mail_has_a_sender(self) -> Settings:
+        if self.mail_backend == "log" and self.environment not in ("local", "test"):
+            raise ValueError(
+                f"MAIL_BACKEND: log writes reset tokens to the log; ENVIRONMENT={self.environment} "
+                "sends mail with ses"
+            )
+        if self.mail_backend == "ses" and "@" not in self.mail_from:
+            raise ValueError("MAIL_FROM: required when MAIL_BACKEND=ses (an address SES verified)")
+        if self.password_reset_url and not self.password_reset_url.startswith(
+            ("http://", "https://")
+        ):
+            raise ValueError("PASSWORD_RESET_URL: must be an http(s) URL of the reset page")
+        return self
 
     @model_validator(mode="after")
     def _one_source_per_secret(self) -> Settings:

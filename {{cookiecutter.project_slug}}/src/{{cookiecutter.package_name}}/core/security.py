@@ -1,9 +1,18 @@
-"""Password hashing (argon2id) and access tokens (JWT, HS256 only)."""
+"""Password hashing (argon2id), access tokens and password reset tokens (JWT, HS256 only).
+
+Both kinds of token carry a fingerprint of the user's password hash (`pwd`, keyed with the
+signing key, so it says nothing of the password): a new password, which gives a new
+hash, ends every session and voids every reset link issued before it, the one just used
+included.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 from datetime import timedelta
+from typing import Literal
 
 import jwt
 from argon2 import PasswordHasher
@@ -56,26 +65,57 @@ def signing_key(settings: Settings) -> str:
     return key
 
 
-def create_access_token(subject: str, settings: Settings) -> str:
+# What a token is for: one kind is never accepted as the other.
+Purpose = Literal["access", "password_reset"]
+
+
+def password_fingerprint(password_hash: str, settings: Settings) -> str:
+    digest = hmac.new(signing_key(settings).encode(), password_hash.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def create_token(
+    purpose: Purpose, subject: str, password_hash: str, settings: Settings, lifetime: timedelta
+) -> str:
     issued = utcnow()
     claims = {
         "sub": subject,
+        "purpose": purpose,
+        "pwd": password_fingerprint(password_hash, settings),
         "iat": issued,
-        "exp": issued + timedelta(minutes=settings.access_token_expire_minutes),
+        "exp": issued + lifetime,
     }
     return jwt.encode(claims, signing_key(settings), algorithm=JWT_ALGORITHM)
 
 
-def access_token_subject(token: str, settings: Settings) -> str | None:
-    """The token's subject, or None when it is forged, expired or malformed."""
+def create_access_token(subject: str, password_hash: str, settings: Settings) -> str:
+    lifetime = timedelta(minutes=settings.access_token_expire_minutes)
+    return create_token("access", subject, password_hash, settings, lifetime)
+
+
+def create_password_reset_token(subject: str, password_hash: str, settings: Settings) -> str:
+    lifetime = timedelta(minutes=settings.password_reset_expire_minutes)
+    return create_token("password_reset", subject, password_hash, settings, lifetime)
+
+
+def token_subject(token: str, purpose: Purpose, settings: Settings) -> tuple[str, str] | None:
+    """The token's subject and password fingerprint, or None when it is forged, expired,
+    malformed or for another purpose. The caller compares the fingerprint with the
+    user's (`fingerprint_matches`)."""
     try:
         claims = jwt.decode(
             token,
             signing_key(settings),
             algorithms=[JWT_ALGORITHM],
-            options={"require": ["sub", "exp", "iat"]},
+            options={"require": ["sub", "purpose", "pwd", "exp", "iat"]},
         )
     except jwt.InvalidTokenError:
         return None
-    subject = claims["sub"]
-    return subject if isinstance(subject, str) else None
+    subject, fingerprint = claims["sub"], claims["pwd"]
+    if claims["purpose"] != purpose or not isinstance(subject, str):
+        return None
+    return (subject, fingerprint) if isinstance(fingerprint, str) else None
+
+
+def fingerprint_matches(fingerprint: str, password_hash: str, settings: Settings) -> bool:
+    return hmac.compare_digest(fingerprint, password_fingerprint(password_hash, settings))

@@ -19,9 +19,7 @@ from datetime import datetime
 {%- endif %}
 
 from {{ cookiecutter.package_name }}.core.db import (
-{%- if cookiecutter.use_background_jobs == "y" %}
     ConditionFailedError,
-{%- endif %}
     Database,
     TransactionCancelledError,
 {%- if cookiecutter.use_background_jobs == "y" %}
@@ -98,15 +96,25 @@ class UserRepository:
         )
         return User.from_item(response["Item"]) if "Item" in response else None
 
-    async def set_password_hash(self, user: User, password_hash: str) -> None:
-        await self._database.run(
-            self._database.client.update_item,
-            TableName=self._users,
-            Key={"id": {"S": str(user.id)}},
-            UpdateExpression="SET password_hash = :hash",
-            ExpressionAttributeValues={":hash": {"S": password_hash}},
-        )
+    async def set_password_hash(self, user: User, password_hash: str) -> bool:
+        """Replaces the hash `user` was read with; False, changing nothing, when another
+        request replaced it first (so a reset link works once, however fast it is sent twice)."""
+        try:
+            await self._database.run(
+                self._database.client.update_item,
+                TableName=self._users,
+                Key={"id": {"S": str(user.id)}},
+                UpdateExpression="SET password_hash = :hash",
+                ConditionExpression="password_hash = :read",
+                ExpressionAttributeValues={
+                    ":hash": {"S": password_hash},
+                    ":read": {"S": user.password_hash},
+                },
+            )
+        except ConditionFailedError:
+            return False
         user.password_hash = password_hash
+        return True
 {%- if cookiecutter.use_background_jobs == "y" %}
 
     async def record_login(self, user_id: uuid.UUID, logged_in_at: datetime) -> None:

@@ -6,11 +6,12 @@ import uuid
 {%- if cookiecutter.use_background_jobs == "y" %}
 from datetime import datetime
 {%- endif %}
+from typing import Any, cast
 
 {% if cookiecutter.use_background_jobs == "y" -%}
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 {%- else -%}
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 {%- endif %}
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,9 +43,20 @@ class UserRepository:
     async def by_id(self, user_id: uuid.UUID) -> User | None:
         return await self._session.get(User, user_id)
 
-    async def set_password_hash(self, user: User, password_hash: str) -> None:
-        user.password_hash = password_hash
+    async def set_password_hash(self, user: User, password_hash: str) -> bool:
+        """Replaces the hash `user` was read with; False, changing nothing, when another
+        request replaced it first (so a reset link works once, however fast it is sent twice)."""
+        result = await self._session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .values(password_hash=password_hash)
+            .execution_options(synchronize_session=False)
+        )
         await self._session.commit()
+        if cast("CursorResult[Any]", result).rowcount != 1:
+            return False
+        user.password_hash = password_hash
+        return True
 {%- if cookiecutter.use_background_jobs == "y" %}
 
     async def record_login(self, user_id: uuid.UUID, logged_in_at: datetime) -> None:

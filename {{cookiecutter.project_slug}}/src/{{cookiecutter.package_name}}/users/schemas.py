@@ -40,3 +40,16 @@ class UserRead(BaseModel):
 class Token(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
+
+
+class PasswordResetRequest(BaseModel):
+    email: Email
+
+
+class PasswordResetRequested(BaseModel):
+    detail: str = "If the e-mail has an account, a reset link is on its way to it"
+
+
+class PasswordResetConfirm(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+    password: Password

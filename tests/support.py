@@ -316,6 +316,20 @@ def project_env(python_version: str) -> dict[str, str]:
     return env
 
 
+def cookiecutter_command(
+    config: Path,
+    output_dir: Path | str,
+    template: Path | str = TEMPLATE,
+    answers: Answers | None = None,
+) -> list[str]:
+    """`cookiecutter` as a user runs it: no prompts, the tests' config, answers as NAME=value."""
+    return [
+        *(sys.executable, "-m", "cookiecutter", "--no-input"),
+        *("--config-file", str(config), "--output-dir", str(output_dir), str(template)),
+        *(f"{key}={value}" for key, value in (answers or {}).items()),
+    ]
+
+
 def record(command: list[str]) -> None:
     """Adds the command to the ledger of commands the tests ran, which the documentation
     site's commands are checked against at the end of a whole run (tests/docs_commands.py)."""

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.combinations import REFUSED, TEMPLATE, Answers
+from tests.combinations import REFUSED, Answers
+from tests.support import cookiecutter_command, record
 
 
 def cookiecutter_cli(
     answers: Answers, output_dir: Path, config: Path
 ) -> subprocess.CompletedProcess[str]:
+    command = cookiecutter_command(config, output_dir, answers=answers)
+    record(command)
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cookiecutter",
-            "--no-input",
-            "--config-file",
-            str(config),
-            "--output-dir",
-            str(output_dir),
-            str(TEMPLATE),
-            *(f"{key}={value}" for key, value in answers.items()),
-        ],
+        command,
         capture_output=True,
         text=True,
         check=False,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.combinations import TEMPLATE
-from tests.support import run
+from tests.support import cookiecutter_command, run
 
 ANSWERS = {"project_name": "Billing API", "compute": "lambda", "database": "dynamodb"}
 SLUG = "billing-api"
@@ -48,16 +48,9 @@ def environment(config: Path) -> dict[str, str]:
     return {**os.environ, "COOKIECUTTER_CONFIG": str(config), "TMPDIR": tempfile.gettempdir()}
 
 
-def cookiecutter(config: Path, output_dir: Path | str, template: Path | str) -> list[str]:
-    return [
-        *(sys.executable, "-m", "cookiecutter", "--no-input"),
-        *("--config-file", str(config), "--output-dir", str(output_dir), str(template)),
-    ]
-
-
 def render(template: Path, output_dir: Path, config: Path) -> Path:
-    answers = [f"{key}={value}" for key, value in ANSWERS.items()]
-    run([*cookiecutter(config, output_dir, template), *answers], output_dir, environment(config))
+    command = cookiecutter_command(config, output_dir, template, ANSWERS)
+    run(command, output_dir, environment(config))
     return output_dir / SLUG
 
 
@@ -124,7 +117,7 @@ def test_a_relative_template_path_is_recorded_absolute(
     output_dir = tmp_path / "out"
     output_dir.mkdir()
     subprocess.run(
-        cookiecutter(cookiecutter_config, "out", "template"),
+        cookiecutter_command(cookiecutter_config, "out", "template"),
         cwd=tmp_path,
         env={**environment(cookiecutter_config), "PWD": str(tmp_path)},
         check=True,
@@ -142,7 +135,7 @@ def test_a_template_outside_git_renders_and_says_why_nothing_is_recorded(
     output_dir = tmp_path / "out"
     output_dir.mkdir()
     result = subprocess.run(
-        cookiecutter(cookiecutter_config, output_dir, repository),
+        cookiecutter_command(cookiecutter_config, output_dir, repository),
         env=environment(cookiecutter_config),
         capture_output=True,
         text=True,

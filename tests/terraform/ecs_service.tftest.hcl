@@ -22,17 +22,17 @@ mock_provider "aws" {
 }
 
 variables {
-  name               = "app-dev"
-  vpc_id             = "vpc-0123456789abcdef0"
-  public_subnet_ids  = ["subnet-0a", "subnet-0b"]
-  task_subnet_ids    = ["subnet-0c", "subnet-0d"]
-  image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:0123abc"
-  kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/0123"
-  app_policy_json    = "{}"
-  environment        = { ENVIRONMENT = "dev" }
-  cpu_architecture   = "X86_64"
-  migration_command  = ["python", "-m", "app.migrate"]
-  worker_command     = ["python", "-m", "app.worker"]
+  name              = "app-dev"
+  vpc_id            = "vpc-0123456789abcdef0"
+  public_subnet_ids = ["subnet-0a", "subnet-0b"]
+  task_subnet_ids   = ["subnet-0c", "subnet-0d"]
+  image             = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:0123abc"
+  kms_key_arn       = "arn:aws:kms:us-east-1:123456789012:key/0123"
+  app_policy_json   = "{}"
+  environment       = { ENVIRONMENT = "dev" }
+  cpu_architecture  = "X86_64"
+  migration_command = ["python", "-m", "app.migrate"]
+  worker_command    = ["python", "-m", "app.worker"]
 }
 
 run "sqlite_on_efs_runs_every_process_in_one_task_after_its_migration" {

@@ -35,21 +35,25 @@ NEW_PASSWORD = "a brand new passphrase"
 TOKEN = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")  # a JWT
 
 
-def request_reset(
-    client: TestClient, email: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[Any, list[str]]:
-    """The answer to a reset request, and the tokens of the mail it sent (printed on the
-    app's output, as `make run` shows it)."""
-    capsys.readouterr()
-    with capture_logs() as logged:
-        response = client.post(RESET, json={"email": email})
-    printed = capsys.readouterr().out
-    mails = [entry for entry in logged if entry["event"] == "mail_to_log"]
-    tokens = TOKEN.findall(printed)
-    assert len(tokens) == len(mails), printed
-    # The log names the mail; the token is only in the printed message.
-    assert not any(TOKEN.search(str(entry)) for entry in logged), logged
-    return response, tokens
+RequestReset = Callable[[str], tuple[Any, list[str]]]
+
+
+@pytest.fixture
+def request_reset(client: TestClient, capsys: pytest.CaptureFixture[str]) -> RequestReset:
+    """Asks for a reset of `email`: the answer, and the tokens of the mail it sent (printed
+    on the app's output, as `make run` shows it; the log names the mail, never the token)."""
+
+    def request(email: str) -> tuple[Any, list[str]]:
+        capsys.readouterr()
+        with capture_logs() as logged:
+            response = client.post(RESET, json={"email": email})
+        printed = capsys.readouterr().out
+        tokens = TOKEN.findall(printed)
+        assert len(tokens) == sum(entry["event"] == "mail_to_log" for entry in logged), printed
+        assert not any(TOKEN.search(str(entry)) for entry in logged), logged
+        return response, tokens
+
+    return request
 
 
 def log_in(client: TestClient, email: str, password: str) -> int:
@@ -59,10 +63,10 @@ def log_in(client: TestClient, email: str, password: str) -> int:
 def test_a_reset_sets_the_password_and_ends_every_session(
     client: TestClient,
     auth_headers: AuthHeaders,
-    capsys: pytest.CaptureFixture[str],
+    request_reset: RequestReset,
 ) -> None:
     session = auth_headers("reset@example.com")
-    response, (token,) = request_reset(client, "Reset@Example.com", capsys)
+    response, (token,) = request_reset("Reset@Example.com")
     assert response.status_code == 202
 
     assert client.post(CONFIRM, json={"token": token, "password": NEW_PASSWORD}).status_code == 204
@@ -76,11 +80,11 @@ def test_a_reset_sets_the_password_and_ends_every_session(
 
 
 def test_a_reset_voids_the_other_links(
-    client: TestClient, auth_headers: AuthHeaders, capsys: pytest.CaptureFixture[str]
+    client: TestClient, auth_headers: AuthHeaders, request_reset: RequestReset
 ) -> None:
     auth_headers("twice@example.com")
-    _, (first,) = request_reset(client, "twice@example.com", capsys)
-    _, (second,) = request_reset(client, "twice@example.com", capsys)
+    _, (first,) = request_reset("twice@example.com")
+    _, (second,) = request_reset("twice@example.com")
     assert client.post(CONFIRM, json={"token": second, "password": NEW_PASSWORD}).status_code == 204
     used = client.post(CONFIRM, json={"token": first, "password": "yet another passphrase"})
     assert_error(used, 401, "unauthorized")
@@ -90,13 +94,13 @@ def test_the_answer_is_the_same_and_as_slow_for_an_unknown_email(
     client: TestClient,
     auth_headers: AuthHeaders,
     settings: Settings,
-    capsys: pytest.CaptureFixture[str],
+    request_reset: RequestReset,
 ) -> None:
     auth_headers("known@example.com")
     answers = []
     for email in ("known@example.com", "unknown@example.com"):
         started = time.monotonic()
-        response, tokens = request_reset(client, email, capsys)
+        response, tokens = request_reset(email)
         # A lower bound the service waits for: not a measurement of speed.
         assert time.monotonic() - started >= settings.password_reset_answer_seconds
         answers.append((response.status_code, response.json(), len(tokens)))
@@ -117,10 +121,10 @@ def test_a_link_that_is_not_a_current_reset_link_is_refused(
     client: TestClient,
     auth_headers: AuthHeaders,
     change: dict[str, Any],
-    capsys: pytest.CaptureFixture[str],
+    request_reset: RequestReset,
 ) -> None:
     auth_headers("refused@example.com")
-    _, (token,) = request_reset(client, "refused@example.com", capsys)
+    _, (token,) = request_reset("refused@example.com")
     claims = jwt.decode(token, options={"verify_signature": False})
     if "exp" in change:
         change = {"exp": utcnow() + timedelta(seconds=change["exp"])}
@@ -131,20 +135,20 @@ def test_a_link_that_is_not_a_current_reset_link_is_refused(
 
 
 def test_a_reset_link_is_not_a_session(
-    client: TestClient, auth_headers: AuthHeaders, capsys: pytest.CaptureFixture[str]
+    client: TestClient, auth_headers: AuthHeaders, request_reset: RequestReset
 ) -> None:
     auth_headers("link@example.com")
-    _, (token,) = request_reset(client, "link@example.com", capsys)
+    _, (token,) = request_reset("link@example.com")
     assert_error(client.get(ME, headers={"Authorization": f"Bearer {token}"}), 401, "unauthorized")
 
 
 def test_the_new_password_follows_the_password_rules(
     client: TestClient,
     auth_headers: AuthHeaders,
-    capsys: pytest.CaptureFixture[str],
+    request_reset: RequestReset,
 ) -> None:
     auth_headers("short@example.com")
-    _, (token,) = request_reset(client, "short@example.com", capsys)
+    _, (token,) = request_reset("short@example.com")
     response = client.post(CONFIRM, json={"token": token, "password": "short"})
     error = assert_error(response, 422, "validation_error")
     assert [detail["field"] for detail in error["details"]] == ["body.password"]

@@ -137,9 +137,9 @@ class Settings(BaseSettings):
     password_reset_answer_seconds: float = Field(1.0, ge=0, le=10)
 
     # How mail leaves: `ses` sends through Amazon SES from MAIL_FROM, an identity verified
-    # there (Terraform's); `log` writes each message to the log instead, which holds reset
-    # tokens, so only ENVIRONMENT=local and test may; `none` sends nothing, and a password
-    # reset answers 503 (an environment with no sender set up).
+    # there (Terraform's); `log` prints each message on the app's output instead, reset
+    # tokens included, so only ENVIRONMENT=local and test may; `none` sends nothing, and a
+    # password reset answers 503 (an environment with no sender set up).
     mail_backend: MailBackend = Field(
         default_factory=lambda data: (
             "log" if data.get("environment", "local") in ("local", "test") else "ses"
@@ -304,8 +304,8 @@ class Settings(BaseSettings):
     def _mail_has_a_sender(self) -> Settings:
         if self.mail_backend == "log" and self.environment not in ("local", "test"):
             raise ValueError(
-                f"MAIL_BACKEND: log writes reset tokens to the log; ENVIRONMENT={self.environment} "
-                "sends mail with ses"
+                "MAIL_BACKEND: log writes reset tokens to the app's output; "
+                f"ENVIRONMENT={self.environment} sends mail with ses"
             )
         if self.mail_backend == "ses" and "@" not in self.mail_from:
             raise ValueError("MAIL_FROM: required when MAIL_BACKEND=ses (an address SES verified)")

@@ -1,4 +1,4 @@
-"""Mail the app sends (password reset links): through Amazon SES, or to the log locally.
+"""Mail the app sends (password reset links): through Amazon SES, or printed locally.
 
 `mailer(settings)` picks by MAIL_BACKEND. Sending never raises for a recipient's sake:
 a failure is logged (without the message) and the caller carries on, so a request's
@@ -74,6 +74,6 @@ class SesMailer:
 
 
 def mailer(settings: Settings) -> Mailer:
-    """MAIL_BACKEND's mailer; with `none`, the log's, which nothing calls (a reset answers
-    503 before it would)."""
+    """MAIL_BACKEND's mailer; with `none`, the local one, which nothing calls (a reset
+    answers 503 before it would)."""
     return SesMailer(settings) if settings.mail_backend == "ses" else LogMailer()

@@ -13,12 +13,9 @@ import structlog
 
 {% if cookiecutter.use_background_jobs == "y" -%}
 from {{ cookiecutter.package_name }}.core.clock import utcnow
-from {{ cookiecutter.package_name }}.core.config import Settings
-from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError, UnauthorizedError
-{% else -%}
-from {{ cookiecutter.package_name }}.core.config import Settings
-from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError, UnauthorizedError
 {% endif -%}
+from {{ cookiecutter.package_name }}.core.config import Settings
+from {{ cookiecutter.package_name }}.core.errors import ServiceUnavailableError, UnauthorizedError
 from {{ cookiecutter.package_name }}.core.mail import Mailer, Message
 from {{ cookiecutter.package_name }}.core.security import (
     Purpose,
